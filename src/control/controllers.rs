@@ -1,0 +1,219 @@
+//! The replica controller (services keep their declared replicas) and the job
+//! controller (each task runs to completion; failed pods are recreated with
+//! exponential back-off up to a limit).
+
+use crate::cluster::{Outcome, Pod, PodId, PodKind, PodPhase, SpecId};
+use crate::engine::SimTime;
+use crate::simulation::{Event, Simulation};
+use crate::workload;
+
+impl Simulation<'_> {
+    fn new_pod(
+        &mut self,
+        spec: SpecId,
+        kind: PodKind,
+        owner: usize,
+        task: u32,
+        attempt: u32,
+        work: Option<SimTime>,
+    ) -> PodId {
+        let pod = self.cluster.add_pod(Pod {
+            id: PodId(0),
+            spec,
+            kind,
+            owner: owner as u32,
+            task,
+            attempt,
+            phase: PodPhase::Pending,
+            outcome: None,
+            node: None,
+            last_node: None,
+            submit: self.now,
+            bound_at: None,
+            started_at: None,
+            run_started: None,
+            ended_at: None,
+            work,
+            epoch: 0,
+            restarts: 0,
+        });
+        self.pending.push(spec, pod);
+        self.request_cycle();
+        pod
+    }
+
+    /// Adjusts a service's running count and the availability sums.
+    pub(crate) fn service_running_changed(&mut self, svc: usize, delta: i32) {
+        let s = &mut self.services[svc];
+        let before = s.running.min(s.desired) as u64;
+        s.running = s.running.checked_add_signed(delta).unwrap_or(0);
+        let after = s.running.min(s.desired) as u64;
+        self.replicas_available = self.replicas_available + after - before;
+    }
+
+    /// Declares a service's replicas and lets the controller act.
+    pub(crate) fn set_desired(&mut self, svc: usize, replicas: u32) {
+        let s = &mut self.services[svc];
+        let before = s.running.min(s.desired) as u64;
+        self.replicas_desired = self.replicas_desired - s.desired as u64 + replicas as u64;
+        s.desired = replicas;
+        let after = s.running.min(s.desired) as u64;
+        self.replicas_available = self.replicas_available + after - before;
+        self.reconcile_service(svc);
+    }
+
+    /// Creates or deletes pods until the service has as many as it declares.
+    fn reconcile_service(&mut self, svc: usize) {
+        while (self.services[svc].active.len() as u32) < self.services[svc].desired {
+            let s = &mut self.services[svc];
+            let (spec, serial) = (s.spec, s.serial);
+            s.serial += 1;
+            let pod = self.new_pod(spec, PodKind::Service, svc, serial, 0, None);
+            self.services[svc].active.push(pod);
+        }
+        while (self.services[svc].active.len() as u32) > self.services[svc].desired {
+            // Delete the least useful replica first, as a ReplicaSet does:
+            // pending, then on a dead node, then starting, then running; the
+            // newest first within each.
+            let rank = |phase: PodPhase| match phase {
+                PodPhase::Pending => 0,
+                PodPhase::Lost => 1,
+                PodPhase::Starting => 2,
+                _ => 3,
+            };
+            let active = &self.services[svc].active;
+            let Some(victim_idx) = (0..active.len()).min_by_key(|&i| {
+                let p = active[i];
+                (rank(self.cluster.pod(p).phase), std::cmp::Reverse(p))
+            }) else {
+                break;
+            };
+            let pod = self.services[svc].active.remove(victim_idx);
+            self.delete_pod(pod);
+        }
+    }
+
+    /// The controller deletes one of its pods.
+    fn delete_pod(&mut self, pod: PodId) {
+        match self.cluster.pod(pod).phase {
+            PodPhase::Pending => {
+                let spec = self.cluster.pod(pod).spec;
+                self.pending.remove(spec, pod);
+                self.cluster.set_phase(pod, PodPhase::Done);
+                let p = self.cluster.pod_mut(pod);
+                p.outcome = Some(Outcome::Deleted);
+                p.ended_at = Some(self.now);
+            }
+            PodPhase::Running | PodPhase::Starting => self.terminate(pod, Outcome::Deleted),
+            PodPhase::Lost => {
+                self.cluster.unbind(pod);
+                self.cluster.set_phase(pod, PodPhase::Done);
+                self.cluster.pod_mut(pod).outcome = Some(Outcome::Deleted);
+            }
+            PodPhase::Terminating | PodPhase::Done => {}
+        }
+    }
+
+    /// A pod left for good without completing (evicted, failed with its
+    /// node): its controller reacts.
+    pub(crate) fn controller_pod_gone(&mut self, pod: PodId) {
+        let p = self.cluster.pod(pod);
+        let (kind, owner, task) = (p.kind, p.owner as usize, p.task);
+        match kind {
+            PodKind::Service => {
+                let active = &mut self.services[owner].active;
+                if let Some(i) = active.iter().position(|x| *x == pod) {
+                    active.remove(i);
+                }
+                self.reconcile_service(owner);
+            }
+            PodKind::Job => self.job_task_failed(owner, task),
+        }
+    }
+
+    fn job_task_failed(&mut self, job: usize, task: u32) {
+        let cp = &self.scenario.control;
+        let failures = {
+            let f = &mut self.jobs[job].failures[task as usize];
+            *f += 1;
+            *f
+        };
+        if failures > cp.job_backoff_limit {
+            self.rec.tasks_failed += 1;
+            let name = self.scenario.jobs[job].name.clone();
+            self.rec.log(
+                self.now,
+                "task-failed",
+                name,
+                format!(
+                    "task {task} gave up after {failures} failures (backoff limit {})",
+                    cp.job_backoff_limit
+                ),
+            );
+            return;
+        }
+        // 10 s, 20 s, 40 s, ... capped at 6 min (Kubernetes' Job back-off).
+        let shift = (failures - 1).min(40);
+        let delay = cp
+            .job_backoff_base
+            .saturating_mul(1u64 << shift)
+            .min(cp.job_backoff_max);
+        self.queue.push(
+            self.now + delay,
+            Event::RetryTask {
+                job: job as u32,
+                task,
+            },
+        );
+    }
+
+    pub(crate) fn retry_task(&mut self, job: usize, task: u32) {
+        let (spec, work, attempt) = {
+            let j = &self.jobs[job];
+            (j.spec, j.work[task as usize], j.failures[task as usize])
+        };
+        self.new_pod(spec, PodKind::Job, job, task, attempt, Some(work));
+    }
+
+    pub(crate) fn job_arrival(&mut self, job: usize) {
+        let spec = &self.scenario.jobs[job];
+        let n = match spec.arrival {
+            crate::scenario::Arrival::AtOnce { .. } => spec.count - self.jobs[job].arrived,
+            _ => 1,
+        };
+        for _ in 0..n {
+            let j = &mut self.jobs[job];
+            let work = workload::sample_duration(&spec.duration, &mut j.durations);
+            let task = j.arrived;
+            j.arrived += 1;
+            j.work.push(work);
+            j.failures.push(0);
+            let spec_id = j.spec;
+            self.new_pod(spec_id, PodKind::Job, job, task, 0, Some(work));
+        }
+        let j = &mut self.jobs[job];
+        if j.arrived < spec.count {
+            let gap = workload::next_gap(&spec.arrival, &mut j.arrivals);
+            if gap < SimTime::MAX {
+                self.queue
+                    .push(self.now + gap, Event::JobArrival { job: job as u32 });
+            }
+        }
+    }
+
+    pub(crate) fn pod_finished(&mut self, pod: PodId, epoch: u32) {
+        let p = self.cluster.pod(pod);
+        if p.epoch != epoch || p.phase != PodPhase::Running {
+            return;
+        }
+        let owner = p.owner as usize;
+        self.cluster.unbind(pod);
+        self.cluster.set_phase(pod, PodPhase::Done);
+        let p = self.cluster.pod_mut(pod);
+        p.outcome = Some(Outcome::Completed);
+        p.ended_at = Some(self.now);
+        p.epoch += 1;
+        self.jobs[owner].completed += 1;
+        self.capacity_grew();
+    }
+}

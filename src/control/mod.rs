@@ -1,0 +1,18 @@
+//! The control plane, modelled on Kubernetes': the scheduling cycle, node
+//! lifecycle (NotReady, then eviction), the replica and job controllers, and
+//! the handlers for the scenario's events. These are the only places that
+//! change the cluster; each change is reported to the recorder.
+//!
+//! The handlers are `impl Simulation` blocks, one file per concern, so that
+//! each sees the whole state it acts on; the decisions themselves come from
+//! policies through [`Scheduler`].
+
+mod actions;
+mod controllers;
+mod cycle;
+mod node_lifecycle;
+mod queue;
+mod scheduler;
+
+pub use queue::PendingQueue;
+pub use scheduler::{Scheduler, Unschedulable};

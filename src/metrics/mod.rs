@@ -1,0 +1,13 @@
+//! Observations: the recorder that the control plane notifies of every state
+//! change, and the records and summary built from it at the end of a run.
+//! It knows nothing of charts or files.
+
+mod recorder;
+mod records;
+mod stats;
+mod summary;
+
+pub use recorder::{LogEntry, Recorder, Sample};
+pub use records::{assemble, NodeRecord, PodRecord, RunResult};
+pub use stats::{mean_ci95, percentile_nearest_rank, t_quantile_975};
+pub use summary::{SummaryRow, SUMMARY_COLUMNS};

@@ -1,0 +1,97 @@
+//! The recorder: integrates cluster totals over time and keeps the time series and the event log.
+
+use crate::cluster::Totals;
+use crate::engine::SimTime;
+
+/// One row of the time series, taken every `sample-every`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sample {
+    pub t: SimTime,
+    pub nodes_ready: u32,
+    pub nodes_down: u32,
+    pub pods_running: u32,
+    pub pods_pending: u32,
+    pub pods_starting: u32,
+    pub cpu_alloc_pct: f64,
+    pub mem_alloc_pct: f64,
+    pub imbalance_pct: f64,
+    pub replicas_running: u64,
+    pub replicas_desired: u64,
+}
+
+/// A meaningful change, for `events.csv`, chart markers and explanations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogEntry {
+    pub t: SimTime,
+    pub kind: &'static str,
+    /// The node (or pool, zone, service) concerned.
+    pub subject: String,
+    pub detail: String,
+}
+
+/// Accumulates everything a run's outputs need, one state change at a time.
+#[derive(Debug, Default)]
+pub struct Recorder {
+    last: SimTime,
+    /// ∫ requested CPU (millicores·µs) and ∫ allocatable CPU of up nodes.
+    pub cpu_requested_integral: u128,
+    pub cpu_capacity_integral: u128,
+    pub mem_requested_integral: u128,
+    pub mem_capacity_integral: u128,
+    /// ∫ Σ_services min(running, desired) dt and ∫ Σ desired dt (replica·µs).
+    pub replicas_available_integral: u128,
+    pub replicas_desired_integral: u128,
+    pub samples: Vec<Sample>,
+    pub log: Vec<LogEntry>,
+    /// Pods evicted by the control plane (node lifecycle, drains, node removal).
+    pub evictions: u64,
+    /// Containers restarted in place after their node came back.
+    pub restarts: u64,
+    /// Work of job pods thrown away when they stopped early, in millicore·µs.
+    pub lost_work: u128,
+    /// Job tasks given up after too many failures.
+    pub tasks_failed: u64,
+    pub events: u64,
+}
+
+impl Recorder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Integrates the state that held from the last change until `now`. Call
+    /// before changing anything at `now`.
+    pub fn advance(&mut self, now: SimTime, totals: &Totals, available: u64, desired: u64) {
+        if now <= self.last {
+            return;
+        }
+        let dt = (now.0 - self.last.0) as u128;
+        self.cpu_requested_integral += totals.up_requested.cpu_m as u128 * dt;
+        self.cpu_capacity_integral += totals.up_capacity.cpu_m as u128 * dt;
+        self.mem_requested_integral += totals.up_requested.mem as u128 * dt;
+        self.mem_capacity_integral += totals.up_capacity.mem as u128 * dt;
+        self.replicas_available_integral += available as u128 * dt;
+        self.replicas_desired_integral += desired as u128 * dt;
+        self.last = now;
+    }
+
+    pub fn log(
+        &mut self,
+        t: SimTime,
+        kind: &'static str,
+        subject: impl Into<String>,
+        detail: impl Into<String>,
+    ) {
+        self.log.push(LogEntry {
+            t,
+            kind,
+            subject: subject.into(),
+            detail: detail.into(),
+        });
+    }
+
+    /// Records work lost by a job pod of `cpu_m` millicores that ran for `ran`.
+    pub fn lose_work(&mut self, cpu_m: u64, ran: SimTime) {
+        self.lost_work += cpu_m as u128 * ran.0 as u128;
+    }
+}

@@ -1,0 +1,134 @@
+//! One row of `summary.csv`: a run's headline numbers.
+
+/// Column names of `summary.csv`, in order. The first nineteen are a contract
+/// other tools rely on; later columns are appended, never inserted.
+pub const SUMMARY_COLUMNS: &[&str] = &[
+    "policy",
+    "seed",
+    "pods_submitted",
+    "pods_completed",
+    "pods_pending_at_end",
+    "pods_failed",
+    "evictions",
+    "restarts",
+    "wait_mean_s",
+    "wait_p50_s",
+    "wait_p95_s",
+    "wait_p99_s",
+    "wait_max_s",
+    "cpu_alloc_mean_pct",
+    "imbalance_mean",
+    "availability_pct",
+    "lost_work_core_s",
+    "node_hours",
+    "events",
+    "pods_running_at_end",
+    "pods_evicted",
+    "pods_deleted",
+    "tasks_failed",
+    "mem_alloc_mean_pct",
+    "cost",
+];
+
+/// A run's headline numbers. Definitions are in `docs/outputs.md`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SummaryRow {
+    pub policy: String,
+    pub seed: u64,
+    pub pods_submitted: u64,
+    pub pods_completed: u64,
+    pub pods_pending_at_end: u64,
+    pub pods_failed: u64,
+    pub evictions: u64,
+    pub restarts: u64,
+    pub wait_mean_s: Option<f64>,
+    pub wait_p50_s: Option<f64>,
+    pub wait_p95_s: Option<f64>,
+    pub wait_p99_s: Option<f64>,
+    pub wait_max_s: Option<f64>,
+    pub cpu_alloc_mean_pct: f64,
+    pub imbalance_mean: f64,
+    /// `None` when the scenario declares no service replicas.
+    pub availability_pct: Option<f64>,
+    pub lost_work_core_s: f64,
+    pub node_hours: f64,
+    pub events: u64,
+    pub pods_running_at_end: u64,
+    pub pods_evicted: u64,
+    pub pods_deleted: u64,
+    pub tasks_failed: u64,
+    pub mem_alloc_mean_pct: f64,
+    pub cost: f64,
+}
+
+fn f3(v: f64) -> String {
+    format!("{v:.3}")
+}
+
+fn opt(v: Option<f64>) -> String {
+    v.map(f3).unwrap_or_default()
+}
+
+impl SummaryRow {
+    /// The row as CSV fields, in [`SUMMARY_COLUMNS`] order, with fixed
+    /// decimals so the file is byte-identical between runs.
+    pub fn to_record(&self) -> Vec<String> {
+        vec![
+            self.policy.clone(),
+            self.seed.to_string(),
+            self.pods_submitted.to_string(),
+            self.pods_completed.to_string(),
+            self.pods_pending_at_end.to_string(),
+            self.pods_failed.to_string(),
+            self.evictions.to_string(),
+            self.restarts.to_string(),
+            opt(self.wait_mean_s),
+            opt(self.wait_p50_s),
+            opt(self.wait_p95_s),
+            opt(self.wait_p99_s),
+            opt(self.wait_max_s),
+            f3(self.cpu_alloc_mean_pct),
+            f3(self.imbalance_mean),
+            opt(self.availability_pct),
+            f3(self.lost_work_core_s),
+            f3(self.node_hours),
+            self.events.to_string(),
+            self.pods_running_at_end.to_string(),
+            self.pods_evicted.to_string(),
+            self.pods_deleted.to_string(),
+            self.tasks_failed.to_string(),
+            f3(self.mem_alloc_mean_pct),
+            format!("{:.2}", self.cost),
+        ]
+    }
+
+    /// A numeric column by name, for comparisons across seeds.
+    pub fn value(&self, column: &str) -> Option<f64> {
+        Some(match column {
+            "pods_submitted" => self.pods_submitted as f64,
+            "pods_completed" => self.pods_completed as f64,
+            "pods_pending_at_end" => self.pods_pending_at_end as f64,
+            "pods_failed" => self.pods_failed as f64,
+            "evictions" => self.evictions as f64,
+            "restarts" => self.restarts as f64,
+            "wait_mean_s" => self.wait_mean_s?,
+            "wait_p50_s" => self.wait_p50_s?,
+            "wait_p95_s" => self.wait_p95_s?,
+            "wait_p99_s" => self.wait_p99_s?,
+            "wait_max_s" => self.wait_max_s?,
+            "cpu_alloc_mean_pct" => self.cpu_alloc_mean_pct,
+            "imbalance_mean" => self.imbalance_mean,
+            "availability_pct" => self.availability_pct?,
+            "lost_work_core_s" => self.lost_work_core_s,
+            "node_hours" => self.node_hours,
+            "events" => self.events as f64,
+            "pods_running_at_end" => self.pods_running_at_end as f64,
+            "pods_evicted" => self.pods_evicted as f64,
+            "pods_deleted" => self.pods_deleted as f64,
+            "tasks_failed" => self.tasks_failed as f64,
+            "mem_alloc_mean_pct" => self.mem_alloc_mean_pct,
+            "cost" => self.cost,
+            _ => return None,
+        })
+    }
+}

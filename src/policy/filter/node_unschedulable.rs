@@ -1,0 +1,19 @@
+//! node-unschedulable: skips cordoned nodes (NodeUnschedulable).
+
+use crate::cluster::{Node, PodSpec};
+use crate::policy::Filter;
+
+pub struct NodeUnschedulable;
+
+impl Filter for NodeUnschedulable {
+    fn name(&self) -> &'static str {
+        "node-unschedulable"
+    }
+    fn filter(&self, _pod: &PodSpec, node: &Node) -> Result<(), &'static str> {
+        if node.unschedulable {
+            Err("node(s) were unschedulable")
+        } else {
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! Pluggable placement decisions, Kubernetes style.
+//!
+//! A **filter** says whether a node can take a pod (and why not); a **scorer**
+//! rates each feasible node 0–100; a **profile** names a set of filters,
+//! weighted scorers and a selection rule. Built-in policies are profiles
+//! (`builtin/`, one file each); a scenario may define its own from the same
+//! plugins. Policies only read: the control plane binds.
+//!
+//! To add a plugin in Rust, implement [`Filter`] or [`Scorer`] in a file of
+//! its own under `filter/` or `score/` and add it to the tables in
+//! [`registry`].
+
+pub mod builtin;
+pub mod filter;
+mod profile;
+pub mod registry;
+pub mod score;
+
+pub use profile::{Profile, ProfileSpec, Select, TieBreak};
+pub use registry::{
+    builtin, builtins, default_filters, filter_names, is_known, make_filter, make_scorer, resolve,
+    scorer_names, unknown_policy_message, BuiltinPolicy,
+};
+
+use crate::cluster::{Node, PodSpec};
+
+/// Can this node take this pod?
+pub trait Filter: Send + Sync {
+    /// The plugin's name as written in scenario files.
+    fn name(&self) -> &'static str;
+    /// `Err` carries the reason in the kube-scheduler's words, for example
+    /// `"Insufficient cpu"`; the scheduler counts reasons across nodes.
+    fn filter(&self, pod: &PodSpec, node: &Node) -> Result<(), &'static str>;
+}
+
+/// How much does this node suit this pod? 0 (worst) to 100 (best).
+pub trait Scorer: Send + Sync {
+    fn name(&self) -> &'static str;
+    fn score(&self, pod: &PodSpec, node: &Node) -> i64;
+    /// Rescales the raw scores of all feasible nodes to 0–100 where the raw
+    /// score is not already on that scale (kube-scheduler's NormalizeScore).
+    fn normalize(&self, _scores: &mut [i64]) {}
+}
+
+/// The highest score a plugin gives (kube-scheduler's MaxNodeScore).
+pub const MAX_SCORE: i64 = 100;

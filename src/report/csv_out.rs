@@ -1,0 +1,255 @@
+//! CSV writers. Every file is written to a temporary name and renamed into
+//! place, so a crash never leaves a half-written file that looks whole.
+
+use crate::engine::SimTime;
+use crate::metrics::{RunResult, SUMMARY_COLUMNS};
+use crate::scenario::Scenario;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// A failure to write an output file.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {path}: {source}")]
+pub struct OutputError {
+    pub path: String,
+    #[source]
+    pub source: io::Error,
+}
+
+fn out_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+    move |source| OutputError {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
+/// A file that appears under its name only when complete.
+pub struct AtomicFile {
+    tmp: PathBuf,
+    dest: PathBuf,
+    buf: Vec<u8>,
+}
+
+impl AtomicFile {
+    pub fn new(dest: &Path) -> Self {
+        let mut tmp = dest.as_os_str().to_owned();
+        tmp.push(".partial");
+        AtomicFile {
+            tmp: PathBuf::from(tmp),
+            dest: dest.to_path_buf(),
+            buf: Vec::new(),
+        }
+    }
+
+    pub fn buffer(&mut self) -> &mut Vec<u8> {
+        &mut self.buf
+    }
+
+    /// Writes the temporary file, flushes it, then renames it into place.
+    pub fn commit(self) -> Result<(), OutputError> {
+        if let Some(parent) = self.dest.parent() {
+            fs::create_dir_all(parent).map_err(out_err(parent))?;
+        }
+        let mut f = fs::File::create(&self.tmp).map_err(out_err(&self.tmp))?;
+        f.write_all(&self.buf).map_err(out_err(&self.tmp))?;
+        f.sync_all().map_err(out_err(&self.tmp))?;
+        drop(f);
+        fs::rename(&self.tmp, &self.dest).map_err(out_err(&self.dest))
+    }
+}
+
+fn write_csv(
+    path: &Path,
+    header: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> Result<(), OutputError> {
+    let mut file = AtomicFile::new(path);
+    {
+        let mut w = csv::Writer::from_writer(file.buffer());
+        let to_io = |e: csv::Error| OutputError {
+            path: path.display().to_string(),
+            source: io::Error::other(e.to_string()),
+        };
+        w.write_record(header).map_err(to_io)?;
+        for r in rows {
+            w.write_record(&r).map_err(to_io)?;
+        }
+        w.flush().map_err(|e| out_err(path)(e))?;
+    }
+    file.commit()
+}
+
+fn secs(t: SimTime) -> String {
+    let us = t.as_micros();
+    if us % 1_000_000 == 0 {
+        (us / 1_000_000).to_string()
+    } else {
+        format!("{:.6}", t.as_secs_f64())
+    }
+}
+
+fn opt_secs(t: Option<SimTime>) -> String {
+    t.map(secs).unwrap_or_default()
+}
+
+/// Writes `pods.csv`, `timeseries.csv`, `nodes.csv` and `events.csv` of one run into `dir`.
+pub fn write_run(dir: &Path, r: &RunResult) -> Result<(), OutputError> {
+    write_csv(
+        &dir.join("pods.csv"),
+        &[
+            "pod",
+            "owner",
+            "kind",
+            "node",
+            "submit_s",
+            "start_s",
+            "end_s",
+            "outcome",
+            "task",
+            "attempt",
+            "bind_s",
+            "restarts",
+            "cpu_m",
+            "memory_bytes",
+            "priority",
+            "reason",
+        ],
+        r.pods.iter().map(|p| {
+            vec![
+                p.pod.to_string(),
+                p.owner.clone(),
+                p.kind.to_string(),
+                p.node.clone(),
+                secs(p.submit),
+                opt_secs(p.start),
+                opt_secs(p.end),
+                p.outcome.to_string(),
+                p.task.to_string(),
+                p.attempt.to_string(),
+                opt_secs(p.bind),
+                p.restarts.to_string(),
+                p.cpu_m.to_string(),
+                p.mem.to_string(),
+                p.priority.to_string(),
+                p.reason.clone(),
+            ]
+        }),
+    )?;
+    write_csv(
+        &dir.join("timeseries.csv"),
+        &[
+            "t_s",
+            "nodes_ready",
+            "pods_running",
+            "pods_pending",
+            "cpu_alloc_pct",
+            "mem_alloc_pct",
+            "nodes_down",
+            "pods_starting",
+            "imbalance_pct",
+            "replicas_available",
+            "replicas_desired",
+        ],
+        r.samples.iter().map(|s| {
+            vec![
+                secs(s.t),
+                s.nodes_ready.to_string(),
+                s.pods_running.to_string(),
+                s.pods_pending.to_string(),
+                format!("{:.3}", s.cpu_alloc_pct),
+                format!("{:.3}", s.mem_alloc_pct),
+                s.nodes_down.to_string(),
+                s.pods_starting.to_string(),
+                format!("{:.3}", s.imbalance_pct),
+                s.replicas_running.to_string(),
+                s.replicas_desired.to_string(),
+            ]
+        }),
+    )?;
+    write_csv(
+        &dir.join("nodes.csv"),
+        &[
+            "node",
+            "pool",
+            "zone",
+            "cpu_m",
+            "memory_bytes",
+            "max_pods",
+            "added_s",
+            "removed_s",
+            "failures",
+            "downtime_s",
+            "pods_bound",
+            "status_at_end",
+            "pods_at_end",
+        ],
+        r.nodes.iter().map(|n| {
+            vec![
+                n.node.clone(),
+                n.pool.clone(),
+                n.zone.clone(),
+                n.cpu_m.to_string(),
+                n.mem.to_string(),
+                n.max_pods.to_string(),
+                secs(n.added),
+                opt_secs(n.removed),
+                n.failures.to_string(),
+                secs(n.downtime),
+                n.binds.to_string(),
+                n.status_at_end.clone(),
+                n.pods_at_end.to_string(),
+            ]
+        }),
+    )?;
+    write_csv(
+        &dir.join("events.csv"),
+        &["t_s", "event", "subject", "detail"],
+        r.log.iter().map(|e| {
+            vec![
+                secs(e.t),
+                e.kind.to_string(),
+                e.subject.clone(),
+                e.detail.clone(),
+            ]
+        }),
+    )
+}
+
+/// Writes everything for a scenario under `<out>/<scenario name>/`:
+/// `summary.csv`, `timings.csv` (wall-clock, kept apart because it varies),
+/// a copy of the scenario, and each run's files under `<policy>/seed-<seed>/`.
+/// Returns the scenario's output folder.
+pub fn write_scenario_outputs(
+    out: &Path,
+    scenario: &Scenario,
+    results: &[RunResult],
+    wall_ms: &[f64],
+) -> Result<PathBuf, OutputError> {
+    let dir = out.join(&scenario.name);
+    for r in results {
+        write_run(&dir.join(&r.policy).join(format!("seed-{}", r.seed)), r)?;
+    }
+    write_csv(
+        &dir.join("summary.csv"),
+        SUMMARY_COLUMNS,
+        results.iter().map(|r| r.summary.to_record()),
+    )?;
+    write_csv(
+        &dir.join("timings.csv"),
+        &["policy", "seed", "wall_ms", "events", "events_per_s"],
+        results.iter().zip(wall_ms).map(|(r, ms)| {
+            vec![
+                r.policy.clone(),
+                r.seed.to_string(),
+                format!("{ms:.3}"),
+                r.summary.events.to_string(),
+                format!("{:.0}", r.summary.events as f64 / (ms / 1e3).max(1e-9)),
+            ]
+        }),
+    )?;
+    let mut copy = AtomicFile::new(&dir.join("scenario.toml"));
+    copy.buffer().extend_from_slice(scenario.text.as_bytes());
+    copy.commit()?;
+    Ok(dir)
+}

@@ -1,0 +1,155 @@
+//! The scenario file exactly as written: serde structs that reject unknown
+//! keys. Validation into typed values happens in [`super::validate`].
+
+use super::values::{Cpu, Dur, Mem, Rate};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawScenario {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub description: String,
+    pub seed: Option<u64>,
+    pub horizon: Spanned<Dur>,
+    pub sample_every: Option<Spanned<Dur>>,
+    pub policies: Option<Vec<Spanned<String>>>,
+    pub control_plane: Option<RawControlPlane>,
+    #[serde(default)]
+    pub pools: Vec<RawPool>,
+    #[serde(default)]
+    pub services: Vec<RawService>,
+    #[serde(default)]
+    pub jobs: Vec<RawJob>,
+    #[serde(default)]
+    pub events: Vec<RawEvent>,
+    #[serde(default)]
+    pub profiles: Vec<RawProfile>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawControlPlane {
+    pub node_monitor_grace: Option<Dur>,
+    pub eviction_timeout: Option<Dur>,
+    pub termination_grace: Option<Dur>,
+    pub job_backoff_base: Option<Dur>,
+    pub job_backoff_max: Option<Dur>,
+    pub job_backoff_limit: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawPool {
+    pub name: Spanned<String>,
+    pub count: Spanned<u32>,
+    pub cpu: Spanned<Cpu>,
+    pub memory: Spanned<Mem>,
+    pub zones: Option<Spanned<Vec<String>>>,
+    pub max_pods: Option<Spanned<u32>>,
+    pub cost_per_hour: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub taints: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawService {
+    pub name: Spanned<String>,
+    pub replicas: u32,
+    pub cpu: Cpu,
+    pub memory: Mem,
+    #[serde(default)]
+    pub priority: i32,
+    pub startup: Option<Dur>,
+    #[serde(default)]
+    pub tolerations: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub node_selector: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawJob {
+    pub name: Spanned<String>,
+    pub count: u32,
+    pub cpu: Cpu,
+    pub memory: Mem,
+    #[serde(default)]
+    pub priority: i32,
+    pub startup: Option<Dur>,
+    #[serde(default)]
+    pub tolerations: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub node_selector: BTreeMap<String, String>,
+    pub arrival: Spanned<RawArrival>,
+    pub duration: Spanned<RawDist>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawArrival {
+    pub process: Spanned<String>,
+    pub rate: Option<Rate>,
+    pub interval: Option<Dur>,
+    pub at: Option<Dur>,
+    pub start: Option<Dur>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawDist {
+    pub dist: Spanned<String>,
+    pub value: Option<Dur>,
+    pub mean: Option<Dur>,
+    pub min: Option<Dur>,
+    pub max: Option<Dur>,
+    pub median: Option<Dur>,
+    pub sigma: Option<f64>,
+    pub scale: Option<Dur>,
+    pub shape: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawEvent {
+    pub at: Spanned<Dur>,
+    pub action: Spanned<String>,
+    pub node: Option<Spanned<String>>,
+    pub pool: Option<Spanned<String>>,
+    pub zone: Option<Spanned<String>>,
+    pub service: Option<Spanned<String>>,
+    pub count: Option<Spanned<u32>>,
+    pub replicas: Option<Spanned<u32>>,
+    pub duration: Option<Spanned<Dur>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawProfile {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub description: String,
+    pub filters: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    pub scorers: Vec<RawScorer>,
+    pub select: Option<Spanned<String>>,
+    pub tie_break: Option<Spanned<String>>,
+    pub percentage_of_nodes_to_score: Option<Spanned<u32>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawScorer {
+    pub plugin: Spanned<String>,
+    #[serde(default = "one")]
+    pub weight: Spanned<i64>,
+}
+
+fn one() -> Spanned<i64> {
+    Spanned::new(0..0, 1)
+}

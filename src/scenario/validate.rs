@@ -1,0 +1,847 @@
+//! From raw TOML structs to a typed, consistent [`Scenario`].
+
+use super::raw::*;
+use super::*;
+use crate::cluster::{parse_taint, parse_toleration};
+use crate::policy::{self, ProfileSpec, Select, TieBreak};
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use toml::Spanned;
+
+struct Ctx<'a> {
+    file: &'a str,
+    text: &'a str,
+}
+
+impl Ctx<'_> {
+    fn err(
+        &self,
+        span: Range<usize>,
+        field: impl Into<String>,
+        msg: impl Into<String>,
+    ) -> ScenarioError {
+        ScenarioError::at(self.file, self.text, Some(span), Some(field.into()), msg)
+    }
+    fn err_nowhere(&self, field: impl Into<String>, msg: impl Into<String>) -> ScenarioError {
+        ScenarioError::at(self.file, self.text, None, Some(field.into()), msg)
+    }
+}
+
+pub(super) fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
+    let raw: RawScenario = toml::from_str(text).map_err(|e| {
+        let msg = e.message().trim().to_string();
+        ScenarioError::at(file, text, e.span(), None, msg)
+    })?;
+    let cx = Ctx { file, text };
+    build(&cx, raw, text)
+}
+
+fn secs(t: SimTime) -> f64 {
+    t.as_secs_f64()
+}
+
+fn list(names: &[&str]) -> String {
+    names.join(", ")
+}
+
+fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioError> {
+    let name = raw.name.get_ref().trim().to_string();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+    {
+        return Err(cx.err(
+            raw.name.span(),
+            "name",
+            "a scenario name must be non-empty and use only letters, digits, '-', '_' and '.' (it names the output folder)",
+        ));
+    }
+    let horizon = raw.horizon.get_ref().0;
+    if horizon == SimTime::ZERO {
+        return Err(cx.err(
+            raw.horizon.span(),
+            "horizon",
+            "the horizon must be longer than zero",
+        ));
+    }
+    let sample_every = match &raw.sample_every {
+        Some(s) if s.get_ref().0 == SimTime::ZERO => {
+            return Err(cx.err(s.span(), "sample-every", "must be longer than zero"))
+        }
+        Some(s) => s.get_ref().0,
+        None => SimTime::from_mins(1),
+    };
+
+    let control = {
+        let d = ControlPlaneConfig::default();
+        let c = raw.control_plane.unwrap_or_default();
+        let cfg = ControlPlaneConfig {
+            node_monitor_grace: c.node_monitor_grace.map_or(d.node_monitor_grace, |v| v.0),
+            eviction_timeout: c.eviction_timeout.map_or(d.eviction_timeout, |v| v.0),
+            termination_grace: c.termination_grace.map_or(d.termination_grace, |v| v.0),
+            job_backoff_base: c.job_backoff_base.map_or(d.job_backoff_base, |v| v.0),
+            job_backoff_max: c.job_backoff_max.map_or(d.job_backoff_max, |v| v.0),
+            job_backoff_limit: c.job_backoff_limit.unwrap_or(d.job_backoff_limit),
+        };
+        if cfg.job_backoff_max < cfg.job_backoff_base {
+            return Err(cx.err_nowhere(
+                "control-plane.job-backoff-max",
+                "must be at least job-backoff-base",
+            ));
+        }
+        cfg
+    };
+
+    // Pools.
+    if raw.pools.is_empty() {
+        return Err(cx.err_nowhere(
+            "pools",
+            "the scenario has no [[pools]]: a cluster needs at least one node",
+        ));
+    }
+    let mut pools = Vec::new();
+    let mut pool_names = BTreeSet::new();
+    for (i, p) in raw.pools.iter().enumerate() {
+        let f = |k: &str| format!("pools[{i}].{k}");
+        let pname = p.name.get_ref().trim().to_string();
+        if pname.is_empty() || pname.contains(char::is_whitespace) {
+            return Err(cx.err(
+                p.name.span(),
+                f("name"),
+                "a pool name must be non-empty with no spaces",
+            ));
+        }
+        if !pool_names.insert(pname.clone()) {
+            return Err(cx.err(
+                p.name.span(),
+                f("name"),
+                format!("a pool named {pname:?} already exists"),
+            ));
+        }
+        if p.cpu.get_ref().0 == 0 {
+            return Err(cx.err(p.cpu.span(), f("cpu"), "a node needs more than zero CPU"));
+        }
+        if p.memory.get_ref().0 == 0 {
+            return Err(cx.err(
+                p.memory.span(),
+                f("memory"),
+                "a node needs more than zero memory",
+            ));
+        }
+        let zones = match &p.zones {
+            Some(z)
+                if z.get_ref().is_empty() || z.get_ref().iter().any(|s| s.trim().is_empty()) =>
+            {
+                return Err(cx.err(
+                    z.span(),
+                    f("zones"),
+                    "zones must be a non-empty list of non-empty names",
+                ))
+            }
+            Some(z) => z.get_ref().clone(),
+            None => vec!["default".to_string()],
+        };
+        let max_pods = match &p.max_pods {
+            Some(m) if *m.get_ref() == 0 => {
+                return Err(cx.err(m.span(), f("max-pods"), "max-pods must be at least 1"))
+            }
+            Some(m) => *m.get_ref(),
+            None => 110,
+        };
+        let cost_per_hour = match &p.cost_per_hour {
+            Some(c) if !(c.get_ref().is_finite() && *c.get_ref() >= 0.0) => {
+                return Err(cx.err(
+                    c.span(),
+                    f("cost-per-hour"),
+                    "must be a non-negative number",
+                ))
+            }
+            Some(c) => *c.get_ref(),
+            None => 0.0,
+        };
+        let mut taints = Vec::new();
+        for (j, t) in p.taints.iter().enumerate() {
+            taints.push(
+                parse_taint(t.get_ref())
+                    .map_err(|m| cx.err(t.span(), format!("pools[{i}].taints[{j}]"), m))?,
+            );
+        }
+        pools.push(Pool {
+            name: pname,
+            count: *p.count.get_ref(),
+            allocatable: Resources::new(p.cpu.get_ref().0, p.memory.get_ref().0),
+            zones,
+            max_pods,
+            cost_per_hour,
+            labels: p.labels.clone(),
+            taints,
+        });
+    }
+    if pools.iter().all(|p| p.count == 0) {
+        let span = raw.pools[0].count.span();
+        return Err(cx.err(
+            span,
+            "pools[0].count",
+            "the cluster starts with zero nodes: give at least one pool a count of 1 or more",
+        ));
+    }
+
+    // Workloads.
+    let mut owner_names = BTreeSet::new();
+    let template = |kind: &str,
+                    i: usize,
+                    cpu: &Cpu,
+                    memory: &Mem,
+                    priority: i32,
+                    startup: Option<Dur>,
+                    tolerations: &[Spanned<String>],
+                    node_selector: &BTreeMap<String, String>|
+     -> Result<PodTemplate, ScenarioError> {
+        let mut tols = Vec::new();
+        for (j, t) in tolerations.iter().enumerate() {
+            tols.push(
+                parse_toleration(t.get_ref())
+                    .map_err(|m| cx.err(t.span(), format!("{kind}[{i}].tolerations[{j}]"), m))?,
+            );
+        }
+        Ok(PodTemplate {
+            requests: Resources::new(cpu.0, memory.0),
+            priority,
+            startup: startup.map_or(SimTime::ZERO, |d| d.0),
+            tolerations: tols,
+            node_selector: node_selector.clone(),
+        })
+    };
+    let mut check_owner = |n: &Spanned<String>, field: String| -> Result<String, ScenarioError> {
+        let s = n.get_ref().trim().to_string();
+        if s.is_empty() || s.contains(char::is_whitespace) || s.contains(',') {
+            return Err(cx.err(
+                n.span(),
+                field,
+                "a name must be non-empty, with no spaces or commas",
+            ));
+        }
+        if !owner_names.insert(s.clone()) {
+            return Err(cx.err(
+                n.span(),
+                field,
+                format!("a service or job named {s:?} already exists"),
+            ));
+        }
+        Ok(s)
+    };
+    let mut services = Vec::new();
+    for (i, s) in raw.services.iter().enumerate() {
+        let name = check_owner(&s.name, format!("services[{i}].name"))?;
+        services.push(Service {
+            name,
+            replicas: s.replicas,
+            template: template(
+                "services",
+                i,
+                &s.cpu,
+                &s.memory,
+                s.priority,
+                s.startup,
+                &s.tolerations,
+                &s.node_selector,
+            )?,
+        });
+    }
+    let mut jobs = Vec::new();
+    for (i, j) in raw.jobs.iter().enumerate() {
+        let name = check_owner(&j.name, format!("jobs[{i}].name"))?;
+        let arrival = arrival(cx, i, &j.arrival)?;
+        let duration = dist(cx, i, &j.duration)?;
+        jobs.push(Job {
+            name,
+            count: j.count,
+            template: template(
+                "jobs",
+                i,
+                &j.cpu,
+                &j.memory,
+                j.priority,
+                j.startup,
+                &j.tolerations,
+                &j.node_selector,
+            )?,
+            arrival,
+            duration,
+        });
+    }
+
+    // Profiles and policies.
+    let mut profiles = Vec::new();
+    for (i, p) in raw.profiles.iter().enumerate() {
+        profiles.push(profile(cx, i, p, &profiles)?);
+    }
+    let policies = match &raw.policies {
+        None => vec!["balanced".to_string()],
+        Some(list) if list.is_empty() => {
+            return Err(cx.err_nowhere(
+                "policies",
+                "the list of policies is empty; leave it out to use \"balanced\"",
+            ))
+        }
+        Some(list) => {
+            let mut out: Vec<String> = Vec::new();
+            for (i, p) in list.iter().enumerate() {
+                let n = p.get_ref().trim().to_string();
+                if !policy::is_known(&n, &profiles) {
+                    return Err(cx.err(
+                        p.span(),
+                        format!("policies[{i}]"),
+                        policy::unknown_policy_message(&n, &profiles),
+                    ));
+                }
+                if out.contains(&n) {
+                    return Err(cx.err(
+                        p.span(),
+                        format!("policies[{i}]"),
+                        format!("policy {n:?} is listed twice"),
+                    ));
+                }
+                out.push(n);
+            }
+            out
+        }
+    };
+
+    let events = events(cx, &raw.events, horizon, &pools, &services)?;
+
+    Ok(Scenario {
+        name,
+        description: raw.description.trim().to_string(),
+        seed: raw.seed.unwrap_or(1),
+        horizon,
+        sample_every,
+        policies,
+        control,
+        pools,
+        services,
+        jobs,
+        events,
+        profiles,
+        source: cx.file.to_string(),
+        text: text.to_string(),
+    })
+}
+
+fn arrival(cx: &Ctx, i: usize, a: &Spanned<RawArrival>) -> Result<Arrival, ScenarioError> {
+    let r = a.get_ref();
+    let f = |k: &str| format!("jobs[{i}].arrival.{k}");
+    let process = r.process.get_ref().as_str();
+    let unused = |keys: &[(&str, bool)]| -> Result<(), ScenarioError> {
+        for (k, present) in keys {
+            if *present {
+                return Err(cx.err(
+                    a.span(),
+                    f(k),
+                    format!("`{k}` does not apply to process {process:?}"),
+                ));
+            }
+        }
+        Ok(())
+    };
+    let missing = |k: &str| cx.err(a.span(), f(k), format!("process {process:?} needs `{k}`"));
+    match process {
+        "poisson" => {
+            unused(&[
+                ("interval", r.interval.is_some()),
+                ("at", r.at.is_some()),
+                ("start", r.start.is_some()),
+            ])?;
+            let rate = r.rate.ok_or_else(|| missing("rate"))?;
+            Ok(Arrival::Poisson { rate_per_s: rate.0 })
+        }
+        "every" => {
+            unused(&[("rate", r.rate.is_some()), ("at", r.at.is_some())])?;
+            let interval = r.interval.ok_or_else(|| missing("interval"))?.0;
+            if interval == SimTime::ZERO {
+                return Err(cx.err(
+                    a.span(),
+                    f("interval"),
+                    "the interval must be longer than zero",
+                ));
+            }
+            Ok(Arrival::Every {
+                interval,
+                start: r.start.map_or(SimTime::ZERO, |d| d.0),
+            })
+        }
+        "at-once" => {
+            unused(&[
+                ("rate", r.rate.is_some()),
+                ("interval", r.interval.is_some()),
+                ("start", r.start.is_some()),
+            ])?;
+            Ok(Arrival::AtOnce {
+                at: r.at.map_or(SimTime::ZERO, |d| d.0),
+            })
+        }
+        other => Err(cx.err(
+            r.process.span(),
+            f("process"),
+            format!("unknown arrival process {other:?} (known: poisson, every, at-once)"),
+        )),
+    }
+}
+
+fn dist(cx: &Ctx, i: usize, d: &Spanned<RawDist>) -> Result<DurationDist, ScenarioError> {
+    let r = d.get_ref();
+    let kind = r.dist.get_ref().as_str();
+    let field = |k: &str| format!("jobs[{i}].duration.{k}");
+    let present: [(&str, bool); 8] = [
+        ("value", r.value.is_some()),
+        ("mean", r.mean.is_some()),
+        ("min", r.min.is_some()),
+        ("max", r.max.is_some()),
+        ("median", r.median.is_some()),
+        ("sigma", r.sigma.is_some()),
+        ("scale", r.scale.is_some()),
+        ("shape", r.shape.is_some()),
+    ];
+    let wants: &[&str] = match kind {
+        "constant" => &["value"],
+        "exponential" => &["mean"],
+        "uniform" => &["min", "max"],
+        "lognormal" => &["median", "sigma"],
+        "weibull" | "pareto" => &["scale", "shape"],
+        other => {
+            return Err(cx.err(
+                r.dist.span(),
+                field("dist"),
+                format!("unknown distribution {other:?} (known: constant, exponential, uniform, lognormal, weibull, pareto)"),
+            ))
+        }
+    };
+    for (k, p) in present {
+        if p && !wants.contains(&k) {
+            return Err(cx.err(
+                d.span(),
+                field(k),
+                format!(
+                    "`{k}` does not apply to dist {kind:?} (it takes {})",
+                    wants.join(", ")
+                ),
+            ));
+        }
+        if !p && wants.contains(&k) {
+            return Err(cx.err(
+                d.span(),
+                field(k),
+                format!("dist {kind:?} needs `{k}` (it takes {})", wants.join(", ")),
+            ));
+        }
+    }
+    let positive = |k: &str, v: f64| -> Result<f64, ScenarioError> {
+        if v.is_finite() && v > 0.0 {
+            Ok(v)
+        } else {
+            Err(cx.err(
+                d.span(),
+                field(k),
+                format!("`{k}` must be greater than zero"),
+            ))
+        }
+    };
+    let s = |o: Option<Dur>| o.map_or(0.0, |d| secs(d.0));
+    Ok(match kind {
+        "constant" => DurationDist::Constant { value: s(r.value) },
+        "exponential" => DurationDist::Exponential {
+            mean: positive("mean", s(r.mean))?,
+        },
+        "uniform" => {
+            let (min, max) = (s(r.min), s(r.max));
+            if min > max {
+                return Err(cx.err(d.span(), field("min"), "min must not exceed max"));
+            }
+            DurationDist::Uniform { min, max }
+        }
+        "lognormal" => DurationDist::LogNormal {
+            median: positive("median", s(r.median))?,
+            sigma: positive("sigma", r.sigma.unwrap_or(0.0))?,
+        },
+        "weibull" => DurationDist::Weibull {
+            scale: positive("scale", s(r.scale))?,
+            shape: positive("shape", r.shape.unwrap_or(0.0))?,
+        },
+        _ => DurationDist::Pareto {
+            scale: positive("scale", s(r.scale))?,
+            shape: positive("shape", r.shape.unwrap_or(0.0))?,
+        },
+    })
+}
+
+fn profile(
+    cx: &Ctx,
+    i: usize,
+    p: &RawProfile,
+    earlier: &[ProfileSpec],
+) -> Result<ProfileSpec, ScenarioError> {
+    let f = |k: &str| format!("profiles[{i}].{k}");
+    let name = p.name.get_ref().trim().to_string();
+    if name.is_empty() || name.contains(char::is_whitespace) || name.contains('/') {
+        return Err(cx.err(
+            p.name.span(),
+            f("name"),
+            "a profile name must be non-empty, with no spaces or '/'",
+        ));
+    }
+    if policy::builtin(&name).is_some() {
+        return Err(cx.err(
+            p.name.span(),
+            f("name"),
+            format!("{name:?} is a built-in policy; give the profile another name"),
+        ));
+    }
+    if earlier.iter().any(|e| e.name == name) {
+        return Err(cx.err(
+            p.name.span(),
+            f("name"),
+            format!("a profile named {name:?} already exists"),
+        ));
+    }
+    let filters = match &p.filters {
+        None => policy::default_filters()
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        Some(list) => {
+            let mut out = Vec::new();
+            for (j, x) in list.iter().enumerate() {
+                if !policy::filter_names().contains(&x.get_ref().as_str()) {
+                    return Err(cx.err(
+                        x.span(),
+                        format!("profiles[{i}].filters[{j}]"),
+                        format!(
+                            "unknown filter {:?} (known: {})",
+                            x.get_ref(),
+                            list_names(policy::filter_names())
+                        ),
+                    ));
+                }
+                out.push(x.get_ref().clone());
+            }
+            out
+        }
+    };
+    let mut scorers = Vec::new();
+    for (j, s) in p.scorers.iter().enumerate() {
+        if !policy::scorer_names().contains(&s.plugin.get_ref().as_str()) {
+            return Err(cx.err(
+                s.plugin.span(),
+                format!("profiles[{i}].scorers[{j}].plugin"),
+                format!(
+                    "unknown scorer {:?} (known: {})",
+                    s.plugin.get_ref(),
+                    list_names(policy::scorer_names())
+                ),
+            ));
+        }
+        let w = *s.weight.get_ref();
+        if !(1..=100).contains(&w) {
+            return Err(cx.err(
+                s.weight.span(),
+                format!("profiles[{i}].scorers[{j}].weight"),
+                "a weight must be from 1 to 100",
+            ));
+        }
+        scorers.push((s.plugin.get_ref().clone(), w));
+    }
+    let select = match &p.select {
+        None => Select::BestScore,
+        Some(s) => Select::parse(s.get_ref()).ok_or_else(|| {
+            cx.err(
+                s.span(),
+                f("select"),
+                format!(
+                    "unknown selection {:?} (known: {})",
+                    s.get_ref(),
+                    list(Select::NAMES)
+                ),
+            )
+        })?,
+    };
+    if select == Select::BestScore && scorers.is_empty() {
+        return Err(cx.err(
+            p.name.span(),
+            f("scorers"),
+            "select = \"best-score\" needs at least one scorer",
+        ));
+    }
+    let tie_break = match &p.tie_break {
+        None => TieBreak::Random,
+        Some(s) => TieBreak::parse(s.get_ref()).ok_or_else(|| {
+            cx.err(
+                s.span(),
+                f("tie-break"),
+                format!(
+                    "unknown tie-break {:?} (known: {})",
+                    s.get_ref(),
+                    list(TieBreak::NAMES)
+                ),
+            )
+        })?,
+    };
+    let pct = match &p.percentage_of_nodes_to_score {
+        Some(v) if *v.get_ref() > 100 => {
+            return Err(cx.err(
+                v.span(),
+                f("percentage-of-nodes-to-score"),
+                "must be from 0 (adaptive) to 100",
+            ))
+        }
+        Some(v) => *v.get_ref(),
+        None => 0,
+    };
+    Ok(ProfileSpec {
+        name,
+        description: p.description.clone(),
+        filters,
+        scorers,
+        select,
+        tie_break,
+        percentage_of_nodes_to_score: pct,
+    })
+}
+
+fn list_names(names: &[&str]) -> String {
+    list(names)
+}
+
+/// Checks every event against the cluster as it will be at that time: the
+/// nodes it names must exist then (pools add nodes as `<pool>-<n>` in order),
+/// and the pools, zones and services it names must exist at all.
+fn events(
+    cx: &Ctx,
+    raw: &[RawEvent],
+    horizon: SimTime,
+    pools: &[Pool],
+    services: &[Service],
+) -> Result<Vec<ScenarioEvent>, ScenarioError> {
+    let mut order: Vec<usize> = (0..raw.len()).collect();
+    order.sort_by_key(|&i| raw[i].at.get_ref().0); // stable: file order within a time
+    let mut next_index: Vec<u32> = pools.iter().map(|p| p.count).collect();
+    // name -> (added by event index, removed at)
+    let mut alive: BTreeMap<String, Option<SimTime>> = pools
+        .iter()
+        .flat_map(|p| (0..p.count).map(move |k| (format!("{}-{k}", p.name), None)))
+        .collect();
+    let zones: BTreeSet<&str> = pools
+        .iter()
+        .flat_map(|p| p.zones.iter().map(|s| s.as_str()))
+        .collect();
+    let mut out = vec![None; raw.len()];
+    for i in order {
+        let e = &raw[i];
+        let f = |k: &str| format!("events[{i}].{k}");
+        let at = e.at.get_ref().0;
+        if at > horizon {
+            return Err(cx.err(
+                e.at.span(),
+                f("at"),
+                format!(
+                    "the event at {at} comes after the horizon ({horizon}); it would never happen"
+                ),
+            ));
+        }
+        let action = e.action.get_ref().as_str();
+        let allowed: &[&str] = match action {
+            "fail-node" => &["node", "duration"],
+            "fail-zone" => &["zone", "duration"],
+            "recover-node" | "remove-node" | "drain-node" | "uncordon-node" => &["node"],
+            "recover-zone" => &["zone"],
+            "add-nodes" => &["pool", "count"],
+            "scale-service" => &["service", "replicas"],
+            other => {
+                return Err(cx.err(
+                    e.action.span(),
+                    f("action"),
+                    format!("unknown action {other:?} (known: {})", list(ACTIONS)),
+                ))
+            }
+        };
+        let given: [(&str, Option<Range<usize>>); 7] = [
+            ("node", e.node.as_ref().map(|s| s.span())),
+            ("pool", e.pool.as_ref().map(|s| s.span())),
+            ("zone", e.zone.as_ref().map(|s| s.span())),
+            ("service", e.service.as_ref().map(|s| s.span())),
+            ("count", e.count.as_ref().map(|s| s.span())),
+            ("replicas", e.replicas.as_ref().map(|s| s.span())),
+            ("duration", e.duration.as_ref().map(|s| s.span())),
+        ];
+        for (k, span) in &given {
+            if let Some(span) = span {
+                if !allowed.contains(k) {
+                    return Err(cx.err(
+                        span.clone(),
+                        f(k),
+                        format!(
+                            "`{k}` does not apply to action {action:?} (it takes {})",
+                            allowed.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+        let need = |k: &str| {
+            cx.err(
+                e.action.span(),
+                f(k),
+                format!(
+                    "action {action:?} needs `{k}` (it takes {})",
+                    allowed.join(", ")
+                ),
+            )
+        };
+        let node = |alive: &BTreeMap<String, Option<SimTime>>| -> Result<String, ScenarioError> {
+            let n = e.node.as_ref().ok_or_else(|| need("node"))?;
+            let name = n.get_ref().trim().to_string();
+            match alive.get(&name) {
+                Some(None) => Ok(name),
+                Some(Some(removed)) => Err(cx.err(
+                    n.span(),
+                    f("node"),
+                    format!("node {name:?} was removed at {removed}, before this event at {at}"),
+                )),
+                None => {
+                    let known: Vec<&str> = alive.keys().map(|s| s.as_str()).take(12).collect();
+                    Err(cx.err(
+                        n.span(),
+                        f("node"),
+                        format!(
+                            "no node named {name:?} exists at {at} (nodes then: {}{}; nodes are named <pool>-<index>)",
+                            known.join(", "),
+                            if alive.len() > 12 { ", ..." } else { "" }
+                        ),
+                    ))
+                }
+            }
+        };
+        let zone = || -> Result<String, ScenarioError> {
+            let z = e.zone.as_ref().ok_or_else(|| need("zone"))?;
+            if !zones.contains(z.get_ref().as_str()) {
+                return Err(cx.err(
+                    z.span(),
+                    f("zone"),
+                    format!(
+                        "no pool has zone {:?} (zones: {})",
+                        z.get_ref(),
+                        zones.iter().copied().collect::<Vec<_>>().join(", ")
+                    ),
+                ));
+            }
+            Ok(z.get_ref().clone())
+        };
+        let duration = match &e.duration {
+            Some(d) if d.get_ref().0 == SimTime::ZERO => {
+                return Err(cx.err(
+                    d.span(),
+                    f("duration"),
+                    "a failure's duration must be longer than zero",
+                ))
+            }
+            Some(d) => Some(d.get_ref().0),
+            None => None,
+        };
+        let act = match action {
+            "fail-node" => Action::FailNode {
+                node: node(&alive)?,
+                duration,
+            },
+            "recover-node" => Action::RecoverNode {
+                node: node(&alive)?,
+            },
+            "drain-node" => Action::DrainNode {
+                node: node(&alive)?,
+            },
+            "uncordon-node" => Action::UncordonNode {
+                node: node(&alive)?,
+            },
+            "remove-node" => {
+                let n = node(&alive)?;
+                alive.insert(n.clone(), Some(at));
+                Action::RemoveNode { node: n }
+            }
+            "fail-zone" => Action::FailZone {
+                zone: zone()?,
+                duration,
+            },
+            "recover-zone" => Action::RecoverZone { zone: zone()? },
+            "add-nodes" => {
+                let p = e.pool.as_ref().ok_or_else(|| need("pool"))?;
+                let idx = pools
+                    .iter()
+                    .position(|x| x.name == *p.get_ref())
+                    .ok_or_else(|| {
+                        cx.err(
+                            p.span(),
+                            f("pool"),
+                            format!(
+                                "no pool named {:?} (pools: {})",
+                                p.get_ref(),
+                                pools
+                                    .iter()
+                                    .map(|x| x.name.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        )
+                    })?;
+                let c = e.count.as_ref().ok_or_else(|| need("count"))?;
+                if *c.get_ref() == 0 {
+                    return Err(cx.err(
+                        c.span(),
+                        f("count"),
+                        "add-nodes needs a count of at least 1",
+                    ));
+                }
+                for _ in 0..*c.get_ref() {
+                    alive.insert(format!("{}-{}", pools[idx].name, next_index[idx]), None);
+                    next_index[idx] += 1;
+                }
+                Action::AddNodes {
+                    pool: idx,
+                    count: *c.get_ref(),
+                }
+            }
+            _ => {
+                let s = e.service.as_ref().ok_or_else(|| need("service"))?;
+                let idx = services
+                    .iter()
+                    .position(|x| x.name == *s.get_ref())
+                    .ok_or_else(|| {
+                        cx.err(
+                            s.span(),
+                            f("service"),
+                            format!(
+                                "no service named {:?} (services: {})",
+                                s.get_ref(),
+                                if services.is_empty() {
+                                    "none".to_string()
+                                } else {
+                                    services
+                                        .iter()
+                                        .map(|x| x.name.as_str())
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                }
+                            ),
+                        )
+                    })?;
+                let r = e.replicas.as_ref().ok_or_else(|| need("replicas"))?;
+                Action::ScaleService {
+                    service: idx,
+                    replicas: *r.get_ref(),
+                }
+            }
+        };
+        out[i] = Some(ScenarioEvent { at, action: act });
+    }
+    let mut evs: Vec<ScenarioEvent> = out.into_iter().flatten().collect();
+    evs.sort_by_key(|e| e.at);
+    Ok(evs)
+}

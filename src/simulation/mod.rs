@@ -1,0 +1,364 @@
+//! A simulation run: the engine, the cluster, the control plane and the
+//! recorder, stepped one event at a time.
+//!
+//! Data flows one way: the scenario builds the initial state and schedules its
+//! events; handlers in [`crate::control`] change the cluster and tell the
+//! [`Recorder`]; [`Simulation::finish`] turns the recorder into a
+//! [`RunResult`]. Nothing reads back from the outputs.
+
+use crate::cluster::{Cluster, Node, NodeId, PodId, PodSpec, Resources, SpecId};
+use crate::control::{PendingQueue, Scheduler};
+use crate::engine::{EventQueue, RngStreams, SimRng, SimTime};
+use crate::metrics::{assemble, Recorder, RunResult, Sample};
+use crate::policy;
+use crate::scenario::{PodTemplate, Scenario};
+use std::collections::BTreeMap;
+
+/// Everything that can happen, as a closed set: handlers `match` on it exhaustively.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// The next pod (or, for `at-once`, all pods) of a job arrives.
+    JobArrival { job: u32 },
+    /// A pod's containers have started.
+    PodReady { pod: PodId, epoch: u32 },
+    /// A job pod's work is done.
+    PodFinished { pod: PodId, epoch: u32 },
+    /// An evicted or deleted pod has shut down and frees its node.
+    PodTerminated { pod: PodId },
+    /// A job's back-off after a failure is over: recreate the task's pod.
+    RetryTask { job: u32, task: u32 },
+    /// `node-monitor-grace` after a failure: the control plane notices.
+    NodeNotReady { node: NodeId, epoch: u32 },
+    /// `eviction-timeout` after NotReady: the node's pods are evicted.
+    EvictNodePods { node: NodeId, epoch: u32 },
+    /// The scenario's event number `index` (in time order).
+    Scenario { index: u32 },
+    /// A timed failure is over (`duration` on fail-node / fail-zone).
+    RecoverNode { node: NodeId, epoch: u32 },
+    /// Run the scheduler over the pending pods.
+    ScheduleCycle,
+}
+
+/// The replica controller's view of one service.
+#[derive(Debug)]
+pub struct ServiceState {
+    pub desired: u32,
+    /// Pods the controller counts as its replicas (not yet deleted or evicted).
+    pub active: Vec<PodId>,
+    /// Replicas actually running.
+    pub running: u32,
+    pub spec: SpecId,
+    /// Serial number of the next replica.
+    pub serial: u32,
+}
+
+/// The job controller's view of one job.
+#[derive(Debug)]
+pub struct JobState {
+    pub spec: SpecId,
+    pub arrivals: SimRng,
+    pub durations: SimRng,
+    pub arrived: u32,
+    /// Per task: how long its work takes, and how often its pods failed.
+    pub work: Vec<SimTime>,
+    pub failures: Vec<u32>,
+    pub completed: u32,
+}
+
+/// One run of one scenario under one policy and seed.
+pub struct Simulation<'s> {
+    pub scenario: &'s Scenario,
+    pub policy: String,
+    pub seed: u64,
+    pub(crate) now: SimTime,
+    pub(crate) queue: EventQueue<Event>,
+    pub cluster: Cluster,
+    pub(crate) scheduler: Scheduler,
+    pub(crate) pending: PendingQueue,
+    /// Bumped whenever schedulable capacity may have grown.
+    pub(crate) capacity_epoch: u64,
+    pub(crate) cycle_scheduled: bool,
+    pub(crate) services: Vec<ServiceState>,
+    pub(crate) jobs: Vec<JobState>,
+    pub(crate) rec: Recorder,
+    /// Σ over services of min(running, desired), and Σ desired.
+    pub(crate) replicas_available: u64,
+    pub(crate) replicas_desired: u64,
+    pub(crate) node_by_name: BTreeMap<String, NodeId>,
+    pub(crate) pool_next: Vec<u32>,
+    next_sample: SimTime,
+    finished: bool,
+}
+
+fn spec_from(t: &PodTemplate) -> PodSpec {
+    PodSpec {
+        requests: t.requests,
+        priority: t.priority,
+        tolerations: t.tolerations.clone(),
+        node_selector: t.node_selector.clone(),
+        startup: t.startup,
+    }
+}
+
+impl<'s> Simulation<'s> {
+    /// Sets up a run. Fails only for an unknown policy name.
+    pub fn new(scenario: &'s Scenario, policy_name: &str, seed: u64) -> Result<Self, String> {
+        let profile = policy::resolve(policy_name, &scenario.profiles)?;
+        let streams = RngStreams::new(seed);
+        let mut sim = Simulation {
+            scenario,
+            policy: policy_name.to_string(),
+            seed,
+            now: SimTime::ZERO,
+            queue: EventQueue::with_capacity(1024),
+            cluster: Cluster::new(),
+            scheduler: Scheduler::new(profile, streams.stream("scheduler")),
+            pending: PendingQueue::default(),
+            capacity_epoch: 0,
+            cycle_scheduled: false,
+            services: Vec::new(),
+            jobs: Vec::new(),
+            rec: Recorder::new(),
+            replicas_available: 0,
+            replicas_desired: 0,
+            node_by_name: BTreeMap::new(),
+            pool_next: vec![0; scenario.pools.len()],
+            next_sample: SimTime::ZERO,
+            finished: false,
+        };
+        for (p, pool) in scenario.pools.iter().enumerate() {
+            for _ in 0..pool.count {
+                sim.add_node(p);
+            }
+        }
+        for (i, e) in scenario.events.iter().enumerate() {
+            sim.queue.push(e.at, Event::Scenario { index: i as u32 });
+        }
+        for (j, job) in scenario.jobs.iter().enumerate() {
+            let spec = sim.cluster.add_spec(spec_from(&job.template));
+            let mut arrivals = streams.stream(&format!("job/{}/arrivals", job.name));
+            let durations = streams.stream(&format!("job/{}/durations", job.name));
+            let first = crate::workload::first_arrival(&job.arrival, &mut arrivals);
+            sim.jobs.push(JobState {
+                spec,
+                arrivals,
+                durations,
+                arrived: 0,
+                work: Vec::new(),
+                failures: Vec::new(),
+                completed: 0,
+            });
+            if job.count > 0 {
+                sim.queue.push(first, Event::JobArrival { job: j as u32 });
+            }
+        }
+        for (s, svc) in scenario.services.iter().enumerate() {
+            let spec = sim.cluster.add_spec(spec_from(&svc.template));
+            sim.services.push(ServiceState {
+                desired: 0,
+                active: Vec::new(),
+                running: 0,
+                spec,
+                serial: 0,
+            });
+            sim.set_desired(s, svc.replicas);
+        }
+        Ok(sim)
+    }
+
+    /// Creates node `<pool>-<next index>`, up and Ready.
+    pub(crate) fn add_node(&mut self, pool: usize) -> NodeId {
+        let p = &self.scenario.pools[pool];
+        let index = self.pool_next[pool];
+        self.pool_next[pool] += 1;
+        let name = format!("{}-{index}", p.name);
+        let node = Node {
+            id: NodeId(0),
+            name: name.clone(),
+            pool: pool as u32,
+            zone: p.zones[index as usize % p.zones.len()].clone(),
+            allocatable: p.allocatable,
+            max_pods: p.max_pods,
+            labels: p.labels.clone(),
+            taints: p.taints.clone(),
+            cost_per_hour: p.cost_per_hour,
+            requested: Resources::ZERO,
+            requested_for_scoring: Resources::ZERO,
+            pods: Vec::new(),
+            up: true,
+            api_ready: true,
+            unschedulable: false,
+            removed: false,
+            epoch: 0,
+            added_at: self.now,
+            removed_at: None,
+            failures: 0,
+            down_since: None,
+            downtime: SimTime::ZERO,
+            binds: 0,
+        };
+        let id = self.cluster.add_node(node);
+        self.node_by_name.insert(name, id);
+        id
+    }
+
+    /// The current simulated time.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// The recorder so far (for tests and explanations).
+    pub fn recorder(&self) -> &Recorder {
+        &self.rec
+    }
+
+    /// Looks a node up by name.
+    pub fn node_id(&self, name: &str) -> Option<NodeId> {
+        self.node_by_name.get(name).copied()
+    }
+
+    /// Processes the next event. Returns `false` once the horizon is reached
+    /// or nothing is left to happen.
+    pub fn step(&mut self) -> bool {
+        if self.finished {
+            return false;
+        }
+        let horizon = self.scenario.horizon;
+        match self.queue.peek_time() {
+            Some(t) if t <= horizon => {
+                self.take_samples_before(t);
+                let Some((t, event)) = self.queue.pop() else {
+                    return false;
+                };
+                self.rec.advance(
+                    t,
+                    self.cluster.totals(),
+                    self.replicas_available,
+                    self.replicas_desired,
+                );
+                self.now = t;
+                self.rec.events += 1;
+                self.handle(event);
+                true
+            }
+            _ => {
+                self.rec.advance(
+                    horizon,
+                    self.cluster.totals(),
+                    self.replicas_available,
+                    self.replicas_desired,
+                );
+                self.now = horizon;
+                self.take_samples_before(horizon.saturating_add(SimTime(1)));
+                self.finished = true;
+                false
+            }
+        }
+    }
+
+    /// Runs to the horizon and returns the result.
+    pub fn run(mut self) -> RunResult {
+        while self.step() {}
+        self.finish()
+    }
+
+    /// Builds the result (runs to the horizon first if needed).
+    pub fn finish(mut self) -> RunResult {
+        while self.step() {}
+        let pending = &self.pending;
+        let cluster = &self.cluster;
+        let reason = |pod: PodId| {
+            pending
+                .reason(cluster.pod(pod).spec)
+                .unwrap_or("not yet tried by the scheduler")
+                .to_string()
+        };
+        assemble(
+            self.scenario,
+            &self.policy,
+            self.seed,
+            self.scenario.horizon,
+            cluster,
+            std::mem::take(&mut self.rec),
+            reason,
+        )
+    }
+
+    fn handle(&mut self, event: Event) {
+        match event {
+            Event::JobArrival { job } => self.job_arrival(job as usize),
+            Event::PodReady { pod, epoch } => self.pod_ready(pod, epoch),
+            Event::PodFinished { pod, epoch } => self.pod_finished(pod, epoch),
+            Event::PodTerminated { pod } => self.pod_terminated(pod),
+            Event::RetryTask { job, task } => self.retry_task(job as usize, task),
+            Event::NodeNotReady { node, epoch } => self.node_not_ready(node, epoch),
+            Event::EvictNodePods { node, epoch } => self.evict_node_pods(node, epoch),
+            Event::Scenario { index } => self.scenario_event(index as usize),
+            Event::RecoverNode { node, epoch } => {
+                if self.cluster.node(node).epoch == epoch {
+                    self.recover_node(node);
+                }
+            }
+            Event::ScheduleCycle => self.schedule_cycle(),
+        }
+    }
+
+    /// Records samples for every sample time before `t`.
+    fn take_samples_before(&mut self, t: SimTime) {
+        while self.next_sample < t && self.next_sample <= self.scenario.horizon {
+            let s = self.sample(self.next_sample);
+            self.rec.samples.push(s);
+            self.next_sample = self.next_sample.saturating_add(self.scenario.sample_every);
+        }
+    }
+
+    fn sample(&self, t: SimTime) -> Sample {
+        let totals = self.cluster.totals();
+        let (mut ready, mut down) = (0u32, 0u32);
+        let (mut sum, mut sum_sq) = (0.0f64, 0.0f64);
+        for n in &self.cluster.nodes {
+            if n.removed {
+                continue;
+            }
+            if !n.up {
+                down += 1;
+            } else if n.api_ready {
+                ready += 1;
+                let f = n.requested.cpu_m as f64 * 100.0 / n.allocatable.cpu_m.max(1) as f64;
+                sum += f;
+                sum_sq += f * f;
+            }
+        }
+        let imbalance = if ready > 0 {
+            let mean = sum / ready as f64;
+            (sum_sq / ready as f64 - mean * mean).max(0.0).sqrt()
+        } else {
+            0.0
+        };
+        let pct = |a: u64, b: u64| {
+            if b == 0 {
+                0.0
+            } else {
+                a as f64 * 100.0 / b as f64
+            }
+        };
+        Sample {
+            t,
+            nodes_ready: ready,
+            nodes_down: down,
+            pods_running: totals.pods_running,
+            pods_pending: totals.pods_pending,
+            pods_starting: totals.pods_starting,
+            cpu_alloc_pct: pct(totals.up_requested.cpu_m, totals.up_capacity.cpu_m),
+            mem_alloc_pct: pct(totals.up_requested.mem, totals.up_capacity.mem),
+            imbalance_pct: imbalance,
+            replicas_running: self.replicas_available,
+            replicas_desired: self.replicas_desired,
+        }
+    }
+}
+
+/// Runs one (policy, seed) of a scenario to the end.
+pub fn run_one(scenario: &Scenario, policy: &str, seed: u64) -> Result<RunResult, String> {
+    Ok(Simulation::new(scenario, policy, seed)?.run())
+}
