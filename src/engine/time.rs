@@ -172,8 +172,8 @@ pub fn format_duration(t: SimTime) -> String {
     if us == 0 {
         return "0s".into();
     }
-    if us % 1_000_000 != 0 {
-        return if us % 1_000 == 0 {
+    if !us.is_multiple_of(1_000_000) {
+        return if us.is_multiple_of(1_000) {
             format!("{}ms", us / 1_000)
         } else {
             format!("{us}us")

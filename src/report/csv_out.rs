@@ -82,7 +82,7 @@ fn write_csv(
 
 fn secs(t: SimTime) -> String {
     let us = t.as_micros();
-    if us % 1_000_000 == 0 {
+    if us.is_multiple_of(1_000_000) {
         (us / 1_000_000).to_string()
     } else {
         format!("{:.6}", t.as_secs_f64())

@@ -7,6 +7,8 @@
 
 mod error;
 pub mod raw;
+// A scenario error is built at most once per file read; its size on the cold path does not matter.
+#[allow(clippy::result_large_err)]
 mod validate;
 mod values;
 
@@ -230,6 +232,7 @@ pub struct Scenario {
     pub text: String,
 }
 
+#[allow(clippy::result_large_err)]
 impl Scenario {
     /// Reads and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
