@@ -3,9 +3,11 @@
 //! number of threads.
 
 use crate::metrics::RunResult;
+use crate::report::CsvPodSink;
 use crate::scenario::Scenario;
 use crate::simulation::Simulation;
 use rayon::prelude::*;
+use std::path::Path;
 use std::time::Instant;
 
 /// One run to do.
@@ -29,11 +31,25 @@ pub fn plan(policies: &[String], seeds: &[u64]) -> Vec<RunPlan> {
 }
 
 /// Runs every plan, `jobs` at a time (0 = all cores). Returns the results in
-/// plan order and each run's wall-clock time in milliseconds.
+/// plan order and each run's wall-clock time in milliseconds. Pod records are
+/// kept in memory.
 pub fn run_all(
     scenario: &Scenario,
     plans: &[RunPlan],
     jobs: usize,
+) -> Result<(Vec<RunResult>, Vec<f64>), String> {
+    run_all_to(scenario, plans, jobs, None)
+}
+
+/// Like [`run_all`], but when `stream_to` names the scenario's output folder,
+/// each run streams its pod records to `<folder>/<policy>/seed-<seed>/pods.csv`
+/// as pods end instead of keeping them, so memory does not grow with the
+/// number of pods the run goes through.
+pub fn run_all_to(
+    scenario: &Scenario,
+    plans: &[RunPlan],
+    jobs: usize,
+    stream_to: Option<&Path>,
 ) -> Result<(Vec<RunResult>, Vec<f64>), String> {
     // Resolve every policy first so an unknown name fails before any work.
     for p in plans {
@@ -44,7 +60,16 @@ pub fn run_all(
             .par_iter()
             .map(|p| {
                 let start = Instant::now();
-                let r = Simulation::new(scenario, &p.policy, p.seed)?.run();
+                let mut sim = Simulation::new(scenario, &p.policy, p.seed)?;
+                if let Some(dir) = stream_to {
+                    let path = dir
+                        .join(&p.policy)
+                        .join(format!("seed-{}", p.seed))
+                        .join("pods.csv");
+                    let sink = CsvPodSink::create(&path).map_err(|e| e.to_string())?;
+                    sim = sim.with_pod_sink(Box::new(sink));
+                }
+                let r = sim.try_finish()?;
                 Ok((r, start.elapsed().as_secs_f64() * 1e3))
             })
             .collect()

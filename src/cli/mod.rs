@@ -4,7 +4,7 @@
 //! unknown policy, bad arguments); 1 anything else (for example, an output
 //! folder that cannot be written).
 
-use crate::compare::{plan, run_all};
+use crate::compare::{plan, run_all_to};
 use crate::report::{comparison_table, write_scenario_outputs};
 use crate::scenario::Scenario;
 use clap::{Parser, Subcommand};
@@ -136,10 +136,18 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
                     Err(e) => failed.push(e.to_string()),
                 }
             }
-            if failed.is_empty() {
-                Ok(())
-            } else {
-                Err(CliError::Input(failed.join("\n")))
+            match failed.len() {
+                0 => Ok(()),
+                1 => Err(CliError::Input(failed.remove(0))),
+                n => {
+                    for e in &failed {
+                        eprintln!("error: {e}");
+                    }
+                    Err(CliError::Input(format!(
+                        "{n} of {} scenario files did not validate",
+                        files.len()
+                    )))
+                }
             }
         }
         Command::Policies => {
@@ -194,7 +202,11 @@ fn run_scenario(
             sc.horizon
         );
     }
-    let (results, wall) = run_all(sc, &plans, jobs).map_err(CliError::Input)?;
+    let dir = out.join(&sc.name);
+    // A summary left by an earlier run must not sit beside this run's files
+    // if this one fails half-way.
+    let _ = std::fs::remove_file(dir.join("summary.csv"));
+    let (results, wall) = run_all_to(sc, &plans, jobs, Some(&dir)).map_err(CliError::Failure)?;
     let dir = write_scenario_outputs(out, sc, &results, &wall)
         .map_err(|e| CliError::Failure(e.to_string()))?;
     if !quiet {

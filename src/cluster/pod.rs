@@ -62,7 +62,7 @@ pub enum PodPhase {
     Lost,
     /// Evicted or deleted; its containers are shutting down and still hold the node's resources.
     Terminating,
-    /// Finished; see its outcome.
+    /// Finished and recorded; the slot is free for a new pod.
     Done,
 }
 
@@ -70,7 +70,7 @@ pub enum PodPhase {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Outcome {
     /// A job pod ran to completion.
-    Completed,
+    Completed = 0,
     /// Still running (or starting) at the horizon.
     Running,
     /// Never placed, or waiting, at the horizon.
@@ -103,12 +103,18 @@ impl fmt::Display for Outcome {
 }
 
 /// One pod. A replacement is a new pod with the same owner.
-#[derive(Clone, Debug)]
+///
+/// `id` is the pod's slot in [`Cluster::pods`](super::Cluster::pods); a slot
+/// is reused once its pod has ended and been recorded, so memory follows the
+/// number of live pods, not the length of the workload. `serial` numbers pods
+/// in creation order and is what the outputs call the pod.
+#[derive(Clone, Copy, Debug)]
 pub struct Pod {
     pub id: PodId,
+    pub serial: u64,
     pub spec: SpecId,
     pub kind: PodKind,
-    /// Index of the owning service or job in the scenario.
+    /// The owning service, job or trace workload (an index into the simulation's owner table).
     pub owner: u32,
     /// Job pods: which task of the job this pod runs. Services: the replica's serial.
     pub task: u32,

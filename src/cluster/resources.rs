@@ -117,8 +117,12 @@ pub fn parse_memory(input: &str) -> Result<u64, QuantityError> {
         .iter()
         .find_map(|(suf, m)| s.strip_suffix(suf).map(|n| (n, *m)))
         .unwrap_or((s, 1));
-    let (mantissa, div) = crate::engine::parse_decimal(num)
-        .ok_or_else(|| err("not a number (units: Ki, Mi, Gi, Ti, k, M, G, T)"))?;
+    if num.ends_with(|c: char| c.is_ascii_alphabetic()) {
+        return Err(err(
+            "unknown unit (units: Ki, Mi, Gi, Ti, Pi, k, M, G, T, P)",
+        ));
+    }
+    let (mantissa, div) = crate::engine::parse_decimal(num).ok_or_else(|| err("not a number"))?;
     let total = mantissa.checked_mul(mult).ok_or_else(|| err("too large"))?;
     if total % div != 0 {
         return Err(err("not a whole number of bytes"));

@@ -17,7 +17,6 @@ pub struct Totals {
     pub pods_running: u32,
     pub pods_lost: u32,
     pub pods_terminating: u32,
-    pub pods_done: u32,
 }
 
 /// Nodes, pods and the pod specs they share.
@@ -27,6 +26,9 @@ pub struct Cluster {
     pub pods: Vec<Pod>,
     pub specs: Vec<PodSpec>,
     totals: Totals,
+    /// Slots of ended pods, ready for reuse.
+    free: Vec<PodId>,
+    next_serial: u64,
 }
 
 impl Cluster {
@@ -78,15 +80,56 @@ impl Cluster {
         id
     }
 
-    /// Adds a pod in phase Pending (its `id` is overwritten).
+    /// Adds a pod in phase Pending; its `id`, `serial` and `epoch` are
+    /// assigned here. A free slot is reused, with an epoch above any its
+    /// earlier pod used, so stale timers for that pod stay stale.
     pub fn add_pod(&mut self, mut pod: Pod) -> PodId {
-        let id = PodId(self.pods.len() as u32);
-        pod.id = id;
         pod.phase = PodPhase::Pending;
         pod.node = None;
+        pod.serial = self.next_serial;
+        self.next_serial += 1;
         self.totals.pods_pending += 1;
-        self.pods.push(pod);
-        id
+        match self.free.pop() {
+            Some(id) => {
+                pod.id = id;
+                pod.epoch = self.pods[id.index()].epoch.wrapping_add(1);
+                self.pods[id.index()] = pod;
+                id
+            }
+            None => {
+                let id = PodId(self.pods.len() as u32);
+                pod.id = id;
+                pod.epoch = 0;
+                self.pods.push(pod);
+                id
+            }
+        }
+    }
+
+    /// Ends a pod for good: unbinds it if bound and frees its slot. The
+    /// caller records it first.
+    pub fn release_pod(&mut self, pod: PodId) {
+        self.unbind(pod);
+        self.set_phase(pod, PodPhase::Done);
+        let p = &mut self.pods[pod.index()];
+        p.epoch = p.epoch.wrapping_add(1);
+        self.free.push(pod);
+    }
+
+    /// How many pods were ever created.
+    pub fn pods_created(&self) -> u64 {
+        self.next_serial
+    }
+
+    /// Pods that have not ended, in creation order.
+    pub fn live_pods(&self) -> Vec<PodId> {
+        let mut v: Vec<&Pod> = self
+            .pods
+            .iter()
+            .filter(|p| p.phase != PodPhase::Done)
+            .collect();
+        v.sort_by_key(|p| p.serial);
+        v.into_iter().map(|p| p.id).collect()
     }
 
     /// Moves a pod to `phase`, keeping the phase counters right.
@@ -95,20 +138,25 @@ impl Cluster {
         if old == phase {
             return;
         }
-        *self.counter(old) -= 1;
-        *self.counter(phase) += 1;
+        if let Some(c) = self.counter(old) {
+            *c -= 1;
+        }
+        if let Some(c) = self.counter(phase) {
+            *c += 1;
+        }
         self.pods[pod.index()].phase = phase;
     }
 
-    fn counter(&mut self, phase: PodPhase) -> &mut u32 {
-        match phase {
+    /// The live-phase counter for `phase`; ended pods are not counted.
+    fn counter(&mut self, phase: PodPhase) -> Option<&mut u32> {
+        Some(match phase {
             PodPhase::Pending => &mut self.totals.pods_pending,
             PodPhase::Starting => &mut self.totals.pods_starting,
             PodPhase::Running => &mut self.totals.pods_running,
             PodPhase::Lost => &mut self.totals.pods_lost,
             PodPhase::Terminating => &mut self.totals.pods_terminating,
-            PodPhase::Done => &mut self.totals.pods_done,
-        }
+            PodPhase::Done => return None,
+        })
     }
 
     /// Binds a pod to a node: the node's requests grow by the pod's.
@@ -208,7 +256,7 @@ impl Cluster {
                 PodPhase::Running => t.pods_running += 1,
                 PodPhase::Lost => t.pods_lost += 1,
                 PodPhase::Terminating => t.pods_terminating += 1,
-                PodPhase::Done => t.pods_done += 1,
+                PodPhase::Done => {}
             }
             let bound = p.node.is_some();
             let should_be_bound = matches!(

@@ -90,6 +90,9 @@ pub fn parse_taint(s: &str) -> Result<Taint, String> {
 
 /// Parses a toleration (see [`Toleration`]).
 pub fn parse_toleration(s: &str) -> Result<Toleration, String> {
+    if s.trim().is_empty() {
+        return Err("an empty toleration; write \"*\" to tolerate every taint".to_string());
+    }
     if s == "*" {
         return Ok(Toleration {
             key: None,
@@ -110,6 +113,11 @@ pub fn parse_toleration(s: &str) -> Result<Toleration, String> {
         Some((k, v)) => (k, Some(v.to_string())),
         None => (kv, None),
     };
+    if key.is_empty() && value.is_some() {
+        return Err(format!(
+            "toleration {s:?} has a value but no key (Kubernetes requires a key with a value)"
+        ));
+    }
     Ok(Toleration {
         key: if key.is_empty() {
             None
@@ -140,6 +148,8 @@ mod tests {
         assert!(!parse_toleration("gpu:NoExecute").unwrap().tolerates(&t));
         assert!(!parse_toleration("other").unwrap().tolerates(&t));
         assert!(parse_taint("gpu=true").is_err());
+        assert!(parse_toleration("").is_err());
+        assert!(parse_toleration("=x:NoSchedule").is_err());
         assert!(parse_taint("gpu:Sometimes").is_err());
     }
 }

@@ -4,21 +4,23 @@
 
 use crate::cluster::{Outcome, Pod, PodId, PodKind, PodPhase, SpecId};
 use crate::engine::SimTime;
-use crate::simulation::{Event, Simulation};
+use crate::simulation::{Event, Role, Simulation};
 use crate::workload;
 
 impl Simulation<'_> {
-    fn new_pod(
+    /// Creates a pending pod and queues it for the scheduler.
+    pub(crate) fn new_pod(
         &mut self,
         spec: SpecId,
-        kind: PodKind,
         owner: usize,
         task: u32,
         attempt: u32,
         work: Option<SimTime>,
     ) -> PodId {
+        let kind = self.owners[owner].kind;
         let pod = self.cluster.add_pod(Pod {
             id: PodId(0),
+            serial: 0,
             spec,
             kind,
             owner: owner as u32,
@@ -68,7 +70,7 @@ impl Simulation<'_> {
             let s = &mut self.services[svc];
             let (spec, serial) = (s.spec, s.serial);
             s.serial += 1;
-            let pod = self.new_pod(spec, PodKind::Service, svc, serial, 0, None);
+            let pod = self.new_pod(spec, svc, serial, 0, None);
             self.services[svc].active.push(pod);
         }
         while (self.services[svc].active.len() as u32) > self.services[svc].desired {
@@ -83,8 +85,8 @@ impl Simulation<'_> {
             };
             let active = &self.services[svc].active;
             let Some(victim_idx) = (0..active.len()).min_by_key(|&i| {
-                let p = active[i];
-                (rank(self.cluster.pod(p).phase), std::cmp::Reverse(p))
+                let p = self.cluster.pod(active[i]);
+                (rank(p.phase), std::cmp::Reverse(p.serial))
             }) else {
                 break;
             };
@@ -99,55 +101,43 @@ impl Simulation<'_> {
             PodPhase::Pending => {
                 let spec = self.cluster.pod(pod).spec;
                 self.pending.remove(spec, pod);
-                self.cluster.set_phase(pod, PodPhase::Done);
-                let p = self.cluster.pod_mut(pod);
-                p.outcome = Some(Outcome::Deleted);
-                p.ended_at = Some(self.now);
+                self.cluster.pod_mut(pod).ended_at = Some(self.now);
+                self.finish_pod(pod, Outcome::Deleted);
             }
             PodPhase::Running | PodPhase::Starting => self.terminate(pod, Outcome::Deleted),
-            PodPhase::Lost => {
-                self.cluster.unbind(pod);
-                self.cluster.set_phase(pod, PodPhase::Done);
-                self.cluster.pod_mut(pod).outcome = Some(Outcome::Deleted);
-            }
+            PodPhase::Lost => self.finish_pod(pod, Outcome::Deleted),
             PodPhase::Terminating | PodPhase::Done => {}
         }
     }
 
     /// A pod left for good without completing (evicted, failed with its
-    /// node): its controller reacts.
-    pub(crate) fn controller_pod_gone(&mut self, pod: PodId) {
-        let p = self.cluster.pod(pod);
-        let (kind, owner, task) = (p.kind, p.owner as usize, p.task);
-        match kind {
-            PodKind::Service => {
-                let active = &mut self.services[owner].active;
-                if let Some(i) = active.iter().position(|x| *x == pod) {
+    /// node): its controller reacts. `pod` is a copy taken before it ended.
+    pub(crate) fn controller_pod_gone(&mut self, pod: &Pod) {
+        match self.owners[pod.owner as usize].role {
+            Role::Service(svc) => {
+                let active = &mut self.services[svc].active;
+                if let Some(i) = active.iter().position(|x| *x == pod.id) {
                     active.remove(i);
                 }
-                self.reconcile_service(owner);
+                self.reconcile_service(svc);
             }
-            PodKind::Job => self.job_task_failed(owner, task),
+            Role::Job(_) => self.job_task_failed(pod),
         }
     }
 
-    fn job_task_failed(&mut self, job: usize, task: u32) {
+    fn job_task_failed(&mut self, pod: &Pod) {
         let cp = &self.scenario.control;
-        let failures = {
-            let f = &mut self.jobs[job].failures[task as usize];
-            *f += 1;
-            *f
-        };
+        let failures = pod.attempt + 1;
         if failures > cp.job_backoff_limit {
             self.rec.tasks_failed += 1;
-            let name = self.scenario.jobs[job].name.clone();
+            let name = self.owners[pod.owner as usize].name.clone();
             self.rec.log(
                 self.now,
                 "task-failed",
                 name,
                 format!(
-                    "task {task} gave up after {failures} failures (backoff limit {})",
-                    cp.job_backoff_limit
+                    "task {} gave up after {failures} failures (backoff limit {})",
+                    pod.task, cp.job_backoff_limit
                 ),
             );
             return;
@@ -161,22 +151,29 @@ impl Simulation<'_> {
         self.queue.push(
             self.now + delay,
             Event::RetryTask {
-                job: job as u32,
-                task,
+                owner: pod.owner,
+                spec: pod.spec,
+                task: pod.task,
+                attempt: failures,
+                work: pod.work.unwrap_or_default(),
             },
         );
     }
 
-    pub(crate) fn retry_task(&mut self, job: usize, task: u32) {
-        let (spec, work, attempt) = {
-            let j = &self.jobs[job];
-            (j.spec, j.work[task as usize], j.failures[task as usize])
-        };
-        self.new_pod(spec, PodKind::Job, job, task, attempt, Some(work));
+    pub(crate) fn retry_task(
+        &mut self,
+        owner: usize,
+        spec: SpecId,
+        task: u32,
+        attempt: u32,
+        work: SimTime,
+    ) {
+        self.new_pod(spec, owner, task, attempt, Some(work));
     }
 
     pub(crate) fn job_arrival(&mut self, job: usize) {
         let spec = &self.scenario.jobs[job];
+        let owner = self.job_owner(job);
         let n = match spec.arrival {
             crate::scenario::Arrival::AtOnce { .. } => spec.count - self.jobs[job].arrived,
             _ => 1,
@@ -186,10 +183,8 @@ impl Simulation<'_> {
             let work = workload::sample_duration(&spec.duration, &mut j.durations);
             let task = j.arrived;
             j.arrived += 1;
-            j.work.push(work);
-            j.failures.push(0);
             let spec_id = j.spec;
-            self.new_pod(spec_id, PodKind::Job, job, task, 0, Some(work));
+            self.new_pod(spec_id, owner, task, 0, Some(work));
         }
         let j = &mut self.jobs[job];
         if j.arrived < spec.count {
@@ -206,14 +201,12 @@ impl Simulation<'_> {
         if p.epoch != epoch || p.phase != PodPhase::Running {
             return;
         }
-        let owner = p.owner as usize;
-        self.cluster.unbind(pod);
-        self.cluster.set_phase(pod, PodPhase::Done);
-        let p = self.cluster.pod_mut(pod);
-        p.outcome = Some(Outcome::Completed);
-        p.ended_at = Some(self.now);
-        p.epoch += 1;
-        self.jobs[owner].completed += 1;
+        if let Role::Job(j) = self.owners[p.owner as usize].role {
+            self.jobs[j].completed += 1;
+        }
+        debug_assert_eq!(p.kind, PodKind::Job);
+        self.cluster.pod_mut(pod).ended_at = Some(self.now);
+        self.finish_pod(pod, Outcome::Completed);
         self.capacity_grew();
     }
 }

@@ -26,12 +26,15 @@ impl Simulation<'_> {
         self.cycle_scheduled = false;
         let epoch = self.capacity_epoch;
         // Heads of the spec groups, highest priority then earliest pod first.
-        let mut heads: BinaryHeap<Reverse<(i64, PodId, SpecId)>> = BinaryHeap::new();
+        let mut heads: BinaryHeap<Reverse<(i64, u64, SpecId)>> = BinaryHeap::new();
         let groups: Vec<SpecId> = self.pending.ready_groups(epoch).collect();
         for spec in groups {
             self.push_head(&mut heads, spec);
         }
-        while let Some(Reverse((_, pod, spec))) = heads.pop() {
+        while let Some(Reverse((_, _, spec))) = heads.pop() {
+            let Some(pod) = self.pending.front(spec) else {
+                continue;
+            };
             if self.cluster.pod(pod).phase != PodPhase::Pending {
                 self.pending.pop_front(spec);
                 self.push_head(&mut heads, spec);
@@ -49,10 +52,11 @@ impl Simulation<'_> {
         }
     }
 
-    fn push_head(&self, heads: &mut BinaryHeap<Reverse<(i64, PodId, SpecId)>>, spec: SpecId) {
+    /// Queues the head of a spec group, keyed by priority then creation order.
+    fn push_head(&self, heads: &mut BinaryHeap<Reverse<(i64, u64, SpecId)>>, spec: SpecId) {
         if let Some(pod) = self.pending.front(spec) {
             let prio = self.cluster.spec(spec).priority as i64;
-            heads.push(Reverse((-prio, pod, spec)));
+            heads.push(Reverse((-prio, self.cluster.pod(pod).serial, spec)));
         }
     }
 
@@ -124,7 +128,7 @@ impl Simulation<'_> {
             }
         }
         let p = self.cluster.pod_mut(pod);
-        p.epoch += 1;
+        p.epoch = p.epoch.wrapping_add(1);
         if matches!(phase, PodPhase::Running | PodPhase::Starting) {
             p.ended_at = Some(now);
         }

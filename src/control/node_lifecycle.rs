@@ -97,14 +97,11 @@ impl Simulation<'_> {
     /// cluster for good and tells its controller.
     pub(crate) fn remove_lost_pod(&mut self, pod: crate::cluster::PodId, outcome: Outcome) {
         let now = self.now;
-        self.cluster.unbind(pod);
-        self.cluster.set_phase(pod, PodPhase::Done);
-        let p = self.cluster.pod_mut(pod);
-        p.outcome = Some(outcome);
-        p.ended_at.get_or_insert(now);
-        p.epoch += 1;
+        self.cluster.pod_mut(pod).ended_at.get_or_insert(now);
+        let snapshot = self.pod_snapshot(pod);
+        self.finish_pod(pod, outcome);
         self.rec.evictions += 1;
-        self.controller_pod_gone(pod);
+        self.controller_pod_gone(&snapshot);
     }
 
     pub(crate) fn recover_node(&mut self, node: NodeId) {
@@ -165,8 +162,8 @@ impl Simulation<'_> {
                     stopped += 1;
                 }
                 PodPhase::Terminating => {
-                    self.cluster.unbind(pod);
-                    self.cluster.set_phase(pod, PodPhase::Done);
+                    let outcome = self.cluster.pod(pod).outcome.unwrap_or(Outcome::Evicted);
+                    self.finish_pod(pod, outcome);
                 }
                 PodPhase::Pending | PodPhase::Done => {}
             }
@@ -202,7 +199,8 @@ impl Simulation<'_> {
                 PodPhase::Running | PodPhase::Starting => {
                     self.terminate(pod, Outcome::Evicted);
                     self.rec.evictions += 1;
-                    self.controller_pod_gone(pod);
+                    let snapshot = self.pod_snapshot(pod);
+                    self.controller_pod_gone(&snapshot);
                     evicted += 1;
                 }
                 PodPhase::Lost => {
@@ -242,16 +240,18 @@ impl Simulation<'_> {
         p.outcome = Some(outcome);
         p.ended_at.get_or_insert(self.now);
         let grace = self.scenario.control.termination_grace;
+        let epoch = self.cluster.pod(pod).epoch;
         self.queue
-            .push(self.now + grace, Event::PodTerminated { pod });
+            .push(self.now + grace, Event::PodTerminated { pod, epoch });
     }
 
-    pub(crate) fn pod_terminated(&mut self, pod: crate::cluster::PodId) {
-        if self.cluster.pod(pod).phase != PodPhase::Terminating {
+    pub(crate) fn pod_terminated(&mut self, pod: crate::cluster::PodId, epoch: u32) {
+        let p = self.cluster.pod(pod);
+        if p.epoch != epoch || p.phase != PodPhase::Terminating {
             return;
         }
-        self.cluster.unbind(pod);
-        self.cluster.set_phase(pod, PodPhase::Done);
+        let outcome = p.outcome.unwrap_or(Outcome::Evicted);
+        self.finish_pod(pod, outcome);
         self.capacity_grew();
     }
 }

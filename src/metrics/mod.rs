@@ -8,6 +8,6 @@ mod stats;
 mod summary;
 
 pub use recorder::{LogEntry, Recorder, Sample};
-pub use records::{assemble, NodeRecord, PodRecord, RunResult};
+pub use records::{assemble, MemorySink, NodeRecord, PodRecord, PodSink, RunResult};
 pub use stats::{mean_ci95, percentile_nearest_rank, t_quantile_975};
 pub use summary::{SummaryRow, SUMMARY_COLUMNS};

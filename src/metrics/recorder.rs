@@ -52,6 +52,10 @@ pub struct Recorder {
     /// Job tasks given up after too many failures.
     pub tasks_failed: u64,
     pub events: u64,
+    /// Pods recorded so far, by outcome (indexed by `Outcome as usize`).
+    pub outcomes: [u64; 6],
+    /// Wait (start − submit, seconds) of every pod that started.
+    pub waits: Vec<f64>,
 }
 
 impl Recorder {

@@ -1,14 +1,14 @@
 //! Per-pod and per-node records, and the assembly of a run's result.
 
 use super::{percentile_nearest_rank, LogEntry, Recorder, Sample, SummaryRow};
-use crate::cluster::{Cluster, Outcome, PodKind, PodPhase};
+use crate::cluster::{Cluster, Outcome, PodKind};
 use crate::engine::SimTime;
-use crate::scenario::Scenario;
 
 /// One row of `pods.csv`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PodRecord {
-    pub pod: u32,
+    /// The pod's serial number: unique in the run, in creation order.
+    pub pod: u64,
     pub owner: String,
     pub kind: PodKind,
     pub task: u32,
@@ -46,13 +46,18 @@ pub struct NodeRecord {
     pub pods_at_end: u32,
 }
 
-/// Everything one (policy, seed) run produced.
+/// Everything one (policy, seed) run produced. `pods` holds the pod records
+/// when they were kept in memory, in the order the pods ended, then the pods
+/// still alive at the horizon in creation order; it is empty when they were
+/// streamed to a file.
 #[derive(Clone, Debug)]
 pub struct RunResult {
     pub policy: String,
     pub seed: u64,
     pub summary: SummaryRow,
     pub pods: Vec<PodRecord>,
+    /// The pod records went to a file as the run went (see `PodSink`); `pods` is empty.
+    pub pods_streamed: bool,
     pub nodes: Vec<NodeRecord>,
     pub samples: Vec<Sample>,
     pub log: Vec<LogEntry>,
@@ -66,71 +71,44 @@ fn pct(num: u128, den: u128) -> f64 {
     }
 }
 
-/// Builds the result at the end of a run. `reason` gives the scheduler's
-/// last reason for a pending pod.
+/// Where pod records go as pods end: kept in memory (the default, for the
+/// library and tests) or streamed to `pods.csv` (the command line), so that a
+/// long replay does not keep a record of every pod it ever ran.
+pub trait PodSink: Send {
+    fn record(&mut self, r: &PodRecord) -> Result<(), String>;
+    /// Called once at the end; returns the records it kept in memory, or
+    /// `None` if it wrote them somewhere.
+    fn close(&mut self) -> Result<Option<Vec<PodRecord>>, String>;
+}
+
+/// Keeps every record in memory.
+#[derive(Debug, Default)]
+pub struct MemorySink {
+    pub pods: Vec<PodRecord>,
+}
+
+impl PodSink for MemorySink {
+    fn record(&mut self, r: &PodRecord) -> Result<(), String> {
+        self.pods.push(r.clone());
+        Ok(())
+    }
+    fn close(&mut self) -> Result<Option<Vec<PodRecord>>, String> {
+        Ok(Some(std::mem::take(&mut self.pods)))
+    }
+}
+
+/// Builds the result at the end of a run from the recorder (which has seen
+/// every pod end) and the cluster's nodes.
 pub fn assemble(
-    scenario: &Scenario,
     policy: &str,
     seed: u64,
     end: SimTime,
     cluster: &Cluster,
-    rec: Recorder,
-    reason: impl Fn(crate::cluster::PodId) -> String,
+    pool_names: &[String],
+    mut rec: Recorder,
+    pods: Option<Vec<PodRecord>>,
 ) -> RunResult {
-    let owner_name = |kind: PodKind, owner: u32| match kind {
-        PodKind::Service => scenario.services[owner as usize].name.clone(),
-        PodKind::Job => scenario.jobs[owner as usize].name.clone(),
-    };
-    let mut pods = Vec::with_capacity(cluster.pods.len());
-    let mut waits = Vec::new();
-    let (mut completed, mut running, mut pending, mut failed, mut evicted, mut deleted) =
-        (0, 0, 0, 0, 0, 0);
-    for p in &cluster.pods {
-        let outcome = match (p.phase, p.outcome) {
-            (PodPhase::Pending, _) => Outcome::Pending,
-            (PodPhase::Starting | PodPhase::Running, _) => Outcome::Running,
-            (PodPhase::Lost, _) => Outcome::Failed,
-            (_, Some(o)) => o,
-            (_, None) => Outcome::Failed,
-        };
-        match outcome {
-            Outcome::Completed => completed += 1,
-            Outcome::Running => running += 1,
-            Outcome::Pending => pending += 1,
-            Outcome::Failed => failed += 1,
-            Outcome::Evicted => evicted += 1,
-            Outcome::Deleted => deleted += 1,
-        }
-        if let Some(s) = p.started_at {
-            waits.push((s - p.submit).as_secs_f64());
-        }
-        let spec = cluster.spec(p.spec);
-        pods.push(PodRecord {
-            pod: p.id.0,
-            owner: owner_name(p.kind, p.owner),
-            kind: p.kind,
-            task: p.task,
-            attempt: p.attempt,
-            node: p
-                .last_node
-                .map(|n| cluster.node(n).name.clone())
-                .unwrap_or_default(),
-            submit: p.submit,
-            bind: p.bound_at,
-            start: p.started_at,
-            end: p.ended_at,
-            outcome,
-            restarts: p.restarts,
-            cpu_m: spec.requests.cpu_m,
-            mem: spec.requests.mem,
-            priority: spec.priority,
-            reason: if outcome == Outcome::Pending {
-                reason(p.id)
-            } else {
-                String::new()
-            },
-        });
-    }
+    let mut waits = std::mem::take(&mut rec.waits);
     waits.sort_by(|a, b| a.total_cmp(b));
     let wait_mean = (!waits.is_empty()).then(|| waits.iter().sum::<f64>() / waits.len() as f64);
 
@@ -147,7 +125,7 @@ pub fn assemble(
             let downtime = n.downtime + n.down_since.map_or(SimTime::ZERO, |d| gone - d);
             NodeRecord {
                 node: n.name.clone(),
-                pool: scenario.pools[n.pool as usize].name.clone(),
+                pool: pool_names[n.pool as usize].clone(),
                 zone: n.zone.clone(),
                 cpu_m: n.allocatable.cpu_m,
                 mem: n.allocatable.mem,
@@ -168,13 +146,14 @@ pub fn assemble(
     } else {
         rec.samples.iter().map(|s| s.imbalance_pct).sum::<f64>() / rec.samples.len() as f64
     };
+    let count = |o: Outcome| rec.outcomes[o as usize];
     let summary = SummaryRow {
         policy: policy.to_string(),
         seed,
-        pods_submitted: cluster.pods.len() as u64,
-        pods_completed: completed,
-        pods_pending_at_end: pending,
-        pods_failed: failed,
+        pods_submitted: cluster.pods_created(),
+        pods_completed: count(Outcome::Completed),
+        pods_pending_at_end: count(Outcome::Pending),
+        pods_failed: count(Outcome::Failed),
         evictions: rec.evictions,
         restarts: rec.restarts,
         wait_mean_s: wait_mean,
@@ -193,9 +172,9 @@ pub fn assemble(
         lost_work_core_s: rec.lost_work as f64 / 1e3 / 1e6,
         node_hours,
         events: rec.events,
-        pods_running_at_end: running,
-        pods_evicted: evicted,
-        pods_deleted: deleted,
+        pods_running_at_end: count(Outcome::Running),
+        pods_evicted: count(Outcome::Evicted),
+        pods_deleted: count(Outcome::Deleted),
         tasks_failed: rec.tasks_failed,
         mem_alloc_mean_pct: pct(rec.mem_requested_integral, rec.mem_capacity_integral),
         cost,
@@ -204,7 +183,8 @@ pub fn assemble(
         policy: policy.to_string(),
         seed,
         summary,
-        pods,
+        pods_streamed: pods.is_none(),
+        pods: pods.unwrap_or_default(),
         nodes,
         samples: rec.samples,
         log: rec.log,

@@ -2,7 +2,7 @@
 //! place, so a crash never leaves a half-written file that looks whole.
 
 use crate::engine::SimTime;
-use crate::metrics::{RunResult, SUMMARY_COLUMNS};
+use crate::metrics::{PodRecord, PodSink, RunResult, SUMMARY_COLUMNS};
 use crate::scenario::Scenario;
 use std::fs;
 use std::io::{self, Write};
@@ -93,49 +93,106 @@ fn opt_secs(t: Option<SimTime>) -> String {
     t.map(secs).unwrap_or_default()
 }
 
-/// Writes `pods.csv`, `timeseries.csv`, `nodes.csv` and `events.csv` of one run into `dir`.
+/// Columns of `pods.csv`.
+pub const POD_COLUMNS: &[&str] = &[
+    "pod",
+    "owner",
+    "kind",
+    "node",
+    "submit_s",
+    "start_s",
+    "end_s",
+    "outcome",
+    "task",
+    "attempt",
+    "bind_s",
+    "restarts",
+    "cpu_m",
+    "memory_bytes",
+    "priority",
+    "reason",
+];
+
+fn pod_row(p: &PodRecord) -> Vec<String> {
+    vec![
+        p.pod.to_string(),
+        p.owner.clone(),
+        p.kind.to_string(),
+        p.node.clone(),
+        secs(p.submit),
+        opt_secs(p.start),
+        opt_secs(p.end),
+        p.outcome.to_string(),
+        p.task.to_string(),
+        p.attempt.to_string(),
+        opt_secs(p.bind),
+        p.restarts.to_string(),
+        p.cpu_m.to_string(),
+        p.mem.to_string(),
+        p.priority.to_string(),
+        p.reason.clone(),
+    ]
+}
+
+/// Streams pod records to `pods.csv` as pods end, so a long run keeps no
+/// record in memory. The file is written under a temporary name and renamed
+/// into place by [`PodSink::close`].
+pub struct CsvPodSink {
+    tmp: PathBuf,
+    dest: PathBuf,
+    w: csv::Writer<io::BufWriter<fs::File>>,
+}
+
+impl CsvPodSink {
+    pub fn create(dest: &Path) -> Result<Self, OutputError> {
+        if let Some(parent) = dest.parent() {
+            fs::create_dir_all(parent).map_err(out_err(parent))?;
+        }
+        let mut tmp = dest.as_os_str().to_owned();
+        tmp.push(".partial");
+        let tmp = PathBuf::from(tmp);
+        let f = fs::File::create(&tmp).map_err(out_err(&tmp))?;
+        let mut w = csv::Writer::from_writer(io::BufWriter::with_capacity(1 << 16, f));
+        w.write_record(POD_COLUMNS).map_err(|e| OutputError {
+            path: tmp.display().to_string(),
+            source: io::Error::other(e.to_string()),
+        })?;
+        Ok(CsvPodSink {
+            tmp,
+            dest: dest.to_path_buf(),
+            w,
+        })
+    }
+}
+
+impl PodSink for CsvPodSink {
+    fn record(&mut self, r: &PodRecord) -> Result<(), String> {
+        self.w
+            .write_record(pod_row(r))
+            .map_err(|e| format!("cannot write {}: {e}", self.tmp.display()))
+    }
+
+    fn close(&mut self) -> Result<Option<Vec<PodRecord>>, String> {
+        let tmp = self.tmp.display().to_string();
+        let err = |e: &dyn std::fmt::Display| format!("cannot write {tmp}: {e}");
+        self.w.flush().map_err(|e| err(&e))?;
+        self.w.get_ref().get_ref().sync_all().map_err(|e| err(&e))?;
+        fs::rename(&self.tmp, &self.dest)
+            .map_err(|e| format!("cannot write {}: {e}", self.dest.display()))?;
+        Ok(None)
+    }
+}
+
+/// Writes the files of one run into `dir`: `timeseries.csv`, `nodes.csv`,
+/// `events.csv`, and `pods.csv` unless the run already streamed it there.
 pub fn write_run(dir: &Path, r: &RunResult) -> Result<(), OutputError> {
-    write_csv(
-        &dir.join("pods.csv"),
-        &[
-            "pod",
-            "owner",
-            "kind",
-            "node",
-            "submit_s",
-            "start_s",
-            "end_s",
-            "outcome",
-            "task",
-            "attempt",
-            "bind_s",
-            "restarts",
-            "cpu_m",
-            "memory_bytes",
-            "priority",
-            "reason",
-        ],
-        r.pods.iter().map(|p| {
-            vec![
-                p.pod.to_string(),
-                p.owner.clone(),
-                p.kind.to_string(),
-                p.node.clone(),
-                secs(p.submit),
-                opt_secs(p.start),
-                opt_secs(p.end),
-                p.outcome.to_string(),
-                p.task.to_string(),
-                p.attempt.to_string(),
-                opt_secs(p.bind),
-                p.restarts.to_string(),
-                p.cpu_m.to_string(),
-                p.mem.to_string(),
-                p.priority.to_string(),
-                p.reason.clone(),
-            ]
-        }),
-    )?;
+    if !r.pods_streamed {
+        write_csv(
+            &dir.join("pods.csv"),
+            POD_COLUMNS,
+            r.pods.iter().map(pod_row),
+        )?;
+    }
     write_csv(
         &dir.join("timeseries.csv"),
         &[

@@ -4,5 +4,7 @@
 mod csv_out;
 mod table;
 
-pub use csv_out::{write_run, write_scenario_outputs, AtomicFile, OutputError};
+pub use csv_out::{
+    write_run, write_scenario_outputs, AtomicFile, CsvPodSink, OutputError, POD_COLUMNS,
+};
 pub use table::{comparison_table, PolicyStats, TABLE_METRICS};

@@ -90,64 +90,119 @@ impl ScenarioError {
     }
 }
 
-/// Guesses the dotted path of the key whose value sits at byte `offset`, from
-/// the nearest table header above it and the key before it on its line:
-/// `jobs[0].arrival.rate`. Used for errors that the TOML reader reports by
-/// position only.
-pub fn field_path_at(text: &str, offset: usize) -> Option<String> {
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let before = &text[line_start..offset];
-    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
-    let line = &text[line_start..line_end];
+/// A table header on a line: `[name]` or `[[name]]` (`true` for an array of tables).
+fn header(line: &str) -> Option<(String, bool)> {
+    let t = line.trim();
+    if let Some(r) = t.strip_prefix("[[") {
+        return r.split("]]").next().map(|n| (n.trim().to_string(), true));
+    }
+    if let Some(r) = t.strip_prefix('[') {
+        return r.split(']').next().map(|n| (n.trim().to_string(), false));
+    }
+    None
+}
 
-    let ident_before = |s: &str| -> Option<String> {
-        let s = s.trim_end();
-        let s = s.strip_suffix('=')?.trim_end();
-        let start = s
-            .rfind(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_' || c == '"'))
-            .map_or(0, |i| i + 1);
-        let k = s[start..].trim_matches('"');
-        (!k.is_empty()).then(|| k.to_string())
-    };
-    // The key this value belongs to: the identifier before the last '=' before it,
-    // or, for an unknown-key error, the word at the offset itself.
-    let inner = match before.rfind('=') {
-        Some(eq) => ident_before(&before[..=eq]),
-        None => {
-            let word: String = line[before.len()..]
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '_')
-                .collect();
-            (!word.is_empty()).then_some(word)
+/// The path of the table that holds byte `offset` (`pools[1]`,
+/// `control-plane`, `jobs[0].arrival`), or `None` at the top level. A header
+/// line counts as inside its own table. Lines inside multi-line strings are
+/// skipped.
+pub fn table_path_at(text: &str, offset: usize) -> Option<String> {
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut current: Option<String> = None;
+    let mut in_string = false;
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        if pos > offset {
+            break;
         }
-    };
-    let mut key = inner?;
-    if let Some(brace) = before.find('{') {
-        if let Some(outer) = ident_before(&before[..brace]) {
-            if outer != key {
-                key = format!("{outer}.{key}");
+        pos += line.len();
+        let quotes = line.matches("\"\"\"").count() + line.matches("\'\'\'").count();
+        let was_in_string = in_string;
+        if quotes % 2 == 1 {
+            in_string = !in_string;
+        }
+        if was_in_string {
+            continue;
+        }
+        if let Some((name, array)) = header(line) {
+            if array {
+                let n = counts.entry(name.clone()).or_insert(0);
+                *n += 1;
+                current = Some(format!("{name}[{}]", *n - 1));
+            } else {
+                // `[jobs.arrival]` after `[[jobs]]` belongs to the latest job.
+                let (first, rest) = name.split_once('.').unwrap_or((&name, ""));
+                current = Some(match counts.get(first) {
+                    Some(n) if !rest.is_empty() => format!("{first}[{}].{rest}", n - 1),
+                    _ => name.clone(),
+                });
             }
         }
     }
-    // The enclosing table header.
-    let head_text = &text[..line_start];
-    for l in head_text.lines().rev() {
-        let t = l.trim();
-        if let Some(name) = t.strip_prefix("[[").and_then(|r| r.split(']').next()) {
-            let name = name.trim();
-            let header = format!("[[{name}]]");
-            let idx = head_text
-                .lines()
-                .filter(|x| x.trim().starts_with(&header))
-                .count()
-                .saturating_sub(1);
-            return Some(format!("{name}[{idx}].{key}"));
-        }
-        if let Some(name) = t.strip_prefix('[').and_then(|r| r.split(']').next()) {
-            return Some(format!("{}.{key}", name.trim()));
+    current
+}
+
+fn is_key_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '-' || c == '_'
+}
+
+/// The dotted key that ends just before `s`'s last `=`, e.g. `arrival.rate`.
+fn key_before_eq(s: &str) -> Option<String> {
+    let s = s.trim_end().strip_suffix('=')?.trim_end();
+    let start = s
+        .rfind(|c: char| !(is_key_char(c) || c == '"' || c == '.'))
+        .map_or(0, |i| i + 1);
+    let k: String = s[start..].chars().filter(|c| *c != '"').collect();
+    (!k.is_empty()).then_some(k)
+}
+
+/// Guesses the dotted path of the key at, or whose value sits at, byte
+/// `offset`: `jobs[0].arrival.rate`. Used for errors that the TOML reader
+/// reports by position only.
+pub fn field_path_at(text: &str, offset: usize) -> Option<String> {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let line = &text[line_start..line_end];
+    let before = &text[line_start..offset];
+    if header(line).is_some() {
+        return table_path_at(text, offset);
+    }
+    let at: String = text[offset..line_end]
+        .chars()
+        .take_while(|c| is_key_char(*c) || *c == '.')
+        .collect();
+    let after_word = text[offset + at.len()..line_end].trim_start();
+    let key = if !at.is_empty() && (after_word.starts_with('=') || before.trim().is_empty()) {
+        // The offset is at a key (an unknown key, or a key with no value).
+        at
+    } else if before.contains('=') {
+        let eq = before.rfind('=')?;
+        key_before_eq(&before[..=eq])?
+    } else {
+        line.trim_start()
+            .chars()
+            .take_while(|c| is_key_char(*c) || *c == '.')
+            .collect()
+    };
+    if key.is_empty() {
+        return table_path_at(text, line_start);
+    }
+    let mut key = key;
+    if let Some(brace) = before.find('{') {
+        if let Some(outer) = key_before_eq(&before[..brace]) {
+            key = format!("{outer}.{key}");
         }
     }
-    Some(key)
+    // The table is the one in force on the line before this one.
+    let table = if line_start == 0 {
+        None
+    } else {
+        table_path_at(text, line_start - 1)
+    };
+    Some(match table {
+        Some(t) => format!("{t}.{key}"),
+        None => key,
+    })
 }
 
 #[cfg(test)]
@@ -161,6 +216,44 @@ mod tests {
         assert_eq!(at("\"bad\""), Some("pools[1].cpu".into()));
         assert_eq!(at("\"2/x\""), Some("jobs[0].arrival.rate".into()));
         assert_eq!(at("\"x\""), Some("name".into()));
+    }
+
+    #[test]
+    fn field_paths_in_awkward_places() {
+        let t = "name = \"x\"\n[[jobs]]\narrival = { process = \"poisson\", rate = \"2/m\", burst = 3 }\n";
+        assert_eq!(
+            field_path_at(t, t.find("burst").unwrap()),
+            Some("jobs[0].arrival.burst".into())
+        );
+        let t = "[[jobs]]\nname = \"a\"\n[[jobs]]\nname = \"b\"\n[jobs.arrival]\nrate = \"2/x\"\n";
+        assert_eq!(
+            field_path_at(t, t.find("\"2/x").unwrap()),
+            Some("jobs[1].arrival.rate".into())
+        );
+        let t = "[[jobs]]\narrival.rate = \"2/x\"\n";
+        assert_eq!(
+            field_path_at(t, t.find("\"2/x").unwrap()),
+            Some("jobs[0].arrival.rate".into())
+        );
+        let t = "[[pools]]\nname = \"a\"\n[control]\nx = 1\n";
+        assert_eq!(
+            field_path_at(t, t.find("[control]").unwrap()),
+            Some("control".into())
+        );
+        let t = "[[pools]]\ncount 2\n";
+        assert_eq!(
+            field_path_at(t, t.find('2').unwrap()),
+            Some("pools[0].count".into())
+        );
+        let t = "description = \"\"\"\n[[pools]]\n\"\"\"\nsample-every = \"x\"\n";
+        assert_eq!(
+            field_path_at(t, t.find("\"x").unwrap()),
+            Some("sample-every".into())
+        );
+        assert_eq!(
+            table_path_at("[[pools]]\nname = 1\n", 12),
+            Some("pools[0]".into())
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub struct RawScenario {
     pub seed: Option<u64>,
     pub horizon: Spanned<Dur>,
     pub sample_every: Option<Spanned<Dur>>,
-    pub policies: Option<Vec<Spanned<String>>>,
+    pub policies: Option<Spanned<Vec<Spanned<String>>>>,
     pub control_plane: Option<RawControlPlane>,
     #[serde(default)]
     pub pools: Vec<RawPool>,
@@ -36,7 +36,7 @@ pub struct RawControlPlane {
     pub eviction_timeout: Option<Dur>,
     pub termination_grace: Option<Dur>,
     pub job_backoff_base: Option<Dur>,
-    pub job_backoff_max: Option<Dur>,
+    pub job_backoff_max: Option<Spanned<Dur>>,
     pub job_backoff_limit: Option<u32>,
 }
 

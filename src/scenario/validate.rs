@@ -1,5 +1,6 @@
 //! From raw TOML structs to a typed, consistent [`Scenario`].
 
+use super::error;
 use super::raw::*;
 use super::*;
 use crate::cluster::{parse_taint, parse_toleration};
@@ -28,12 +29,41 @@ impl Ctx<'_> {
 }
 
 pub(super) fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
+    if text.trim().is_empty() {
+        return Err(ScenarioError::whole_file(
+            file,
+            "the file is empty: a scenario needs at least `name`, `horizon` and one [[pools]] table",
+        ));
+    }
     let raw: RawScenario = toml::from_str(text).map_err(|e| {
         let msg = e.message().trim().to_string();
-        ScenarioError::at(file, text, e.span(), None, msg)
+        // A missing key is reported at its table's header: name the key in the path.
+        let missing = msg
+            .strip_prefix("missing field `")
+            .and_then(|r| r.split('`').next())
+            .map(str::to_string);
+        let field = missing.as_ref().map(|key| {
+            match e.span().and_then(|sp| error::table_path_at(text, sp.start)) {
+                Some(table) => format!("{table}.{key}"),
+                None => key.clone(),
+            }
+        });
+        ScenarioError::at(file, text, e.span(), field, msg)
     })?;
     let cx = Ctx { file, text };
     build(&cx, raw, text)
+}
+
+/// The most nodes one pool or one add-nodes event may declare; far above any
+/// real cluster, low enough that a typo cannot exhaust memory.
+const MAX_NODES: u32 = 1_000_000;
+
+/// Names that become folder names (scenario, profiles) must be safe as one:
+/// letters, digits, '-', '_' and '.', starting with a letter or digit.
+fn is_folder_name(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
 }
 
 fn secs(t: SimTime) -> f64 {
@@ -45,16 +75,12 @@ fn list(names: &[&str]) -> String {
 }
 
 fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioError> {
-    let name = raw.name.get_ref().trim().to_string();
-    if name.is_empty()
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
-    {
+    let name = raw.name.get_ref().clone();
+    if !is_folder_name(&name) {
         return Err(cx.err(
             raw.name.span(),
             "name",
-            "a scenario name must be non-empty and use only letters, digits, '-', '_' and '.' (it names the output folder)",
+            "a scenario name must start with a letter or digit and use only letters, digits, '-', '_' and '.' (it names the output folder)",
         ));
     }
     let horizon = raw.horizon.get_ref().0;
@@ -81,14 +107,18 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
             eviction_timeout: c.eviction_timeout.map_or(d.eviction_timeout, |v| v.0),
             termination_grace: c.termination_grace.map_or(d.termination_grace, |v| v.0),
             job_backoff_base: c.job_backoff_base.map_or(d.job_backoff_base, |v| v.0),
-            job_backoff_max: c.job_backoff_max.map_or(d.job_backoff_max, |v| v.0),
+            job_backoff_max: c
+                .job_backoff_max
+                .as_ref()
+                .map_or(d.job_backoff_max, |v| v.get_ref().0),
             job_backoff_limit: c.job_backoff_limit.unwrap_or(d.job_backoff_limit),
         };
         if cfg.job_backoff_max < cfg.job_backoff_base {
-            return Err(cx.err_nowhere(
-                "control-plane.job-backoff-max",
-                "must be at least job-backoff-base",
-            ));
+            let msg = "must be at least job-backoff-base";
+            return Err(match &c.job_backoff_max {
+                Some(m) => cx.err(m.span(), "control-plane.job-backoff-max", msg),
+                None => cx.err_nowhere("control-plane.job-backoff-max", msg),
+            });
         }
         cfg
     };
@@ -104,12 +134,19 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
     let mut pool_names = BTreeSet::new();
     for (i, p) in raw.pools.iter().enumerate() {
         let f = |k: &str| format!("pools[{i}].{k}");
-        let pname = p.name.get_ref().trim().to_string();
-        if pname.is_empty() || pname.contains(char::is_whitespace) {
+        let pname = p.name.get_ref().clone();
+        if pname.is_empty() || pname.contains(char::is_whitespace) || pname.contains(',') {
             return Err(cx.err(
                 p.name.span(),
                 f("name"),
-                "a pool name must be non-empty with no spaces",
+                "a pool name must be non-empty, with no spaces or commas",
+            ));
+        }
+        if *p.count.get_ref() > MAX_NODES {
+            return Err(cx.err(
+                p.count.span(),
+                f("count"),
+                format!("at most {MAX_NODES} nodes per pool"),
             ));
         }
         if !pool_names.insert(pname.clone()) {
@@ -131,7 +168,10 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
         }
         let zones = match &p.zones {
             Some(z)
-                if z.get_ref().is_empty() || z.get_ref().iter().any(|s| s.trim().is_empty()) =>
+                if z.get_ref().is_empty()
+                    || z.get_ref()
+                        .iter()
+                        .any(|s| s.is_empty() || s.contains(char::is_whitespace)) =>
             {
                 return Err(cx.err(
                     z.span(),
@@ -214,7 +254,7 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
         })
     };
     let mut check_owner = |n: &Spanned<String>, field: String| -> Result<String, ScenarioError> {
-        let s = n.get_ref().trim().to_string();
+        let s = n.get_ref().clone();
         if s.is_empty() || s.contains(char::is_whitespace) || s.contains(',') {
             return Err(cx.err(
                 n.span(),
@@ -279,16 +319,17 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
     }
     let policies = match &raw.policies {
         None => vec!["balanced".to_string()],
-        Some(list) if list.is_empty() => {
-            return Err(cx.err_nowhere(
+        Some(list) if list.get_ref().is_empty() => {
+            return Err(cx.err(
+                list.span(),
                 "policies",
                 "the list of policies is empty; leave it out to use \"balanced\"",
             ))
         }
         Some(list) => {
             let mut out: Vec<String> = Vec::new();
-            for (i, p) in list.iter().enumerate() {
-                let n = p.get_ref().trim().to_string();
+            for (i, p) in list.get_ref().iter().enumerate() {
+                let n = p.get_ref().clone();
                 if !policy::is_known(&n, &profiles) {
                     return Err(cx.err(
                         p.span(),
@@ -482,12 +523,12 @@ fn profile(
     earlier: &[ProfileSpec],
 ) -> Result<ProfileSpec, ScenarioError> {
     let f = |k: &str| format!("profiles[{i}].{k}");
-    let name = p.name.get_ref().trim().to_string();
-    if name.is_empty() || name.contains(char::is_whitespace) || name.contains('/') {
+    let name = p.name.get_ref().clone();
+    if !is_folder_name(&name) {
         return Err(cx.err(
             p.name.span(),
             f("name"),
-            "a profile name must be non-empty, with no spaces or '/'",
+            "a profile name must start with a letter or digit and use only letters, digits, '-', '_' and '.' (it names an output folder)",
         ));
     }
     if policy::builtin(&name).is_some() {
@@ -597,6 +638,40 @@ fn profile(
         Some(v) => *v.get_ref(),
         None => 0,
     };
+    if select != Select::BestScore {
+        let unused = [
+            ("scorers", p.scorers.first().map(|s| s.plugin.span())),
+            ("tie-break", p.tie_break.as_ref().map(|t| t.span())),
+            (
+                "percentage-of-nodes-to-score",
+                p.percentage_of_nodes_to_score.as_ref().map(|v| v.span()),
+            ),
+        ];
+        for (key, span) in unused {
+            if let Some(span) = span {
+                return Err(cx.err(
+                    span,
+                    f(key),
+                    format!(
+                        "`{key}` applies only to select = \"best-score\"; select = {:?} ignores it",
+                        select.name()
+                    ),
+                ));
+            }
+        }
+    }
+    if !filters.iter().any(|f| f == "resources-fit") {
+        let span = p
+            .filters
+            .as_ref()
+            .and_then(|l| l.first().map(|x| x.span()))
+            .unwrap_or(p.name.span());
+        return Err(cx.err(
+            span,
+            f("filters"),
+            "every profile needs the `resources-fit` filter: without it pods would be bound beyond a node's capacity, which the kubelet refuses",
+        ));
+    }
     Ok(ProfileSpec {
         name,
         description: p.description.clone(),
@@ -625,11 +700,29 @@ fn events(
     let mut order: Vec<usize> = (0..raw.len()).collect();
     order.sort_by_key(|&i| raw[i].at.get_ref().0); // stable: file order within a time
     let mut next_index: Vec<u32> = pools.iter().map(|p| p.count).collect();
-    // name -> (added by event index, removed at)
-    let mut alive: BTreeMap<String, Option<SimTime>> = pools
-        .iter()
-        .flat_map(|p| (0..p.count).map(move |k| (format!("{}-{k}", p.name), None)))
-        .collect();
+    // Nodes removed so far, with when.
+    let mut removed: BTreeMap<String, SimTime> = BTreeMap::new();
+    // Every add-nodes event, in time order: (time, pool, first new index, end index).
+    let adds: Vec<(SimTime, usize, u32, u32)> = {
+        let mut next: Vec<u32> = pools.iter().map(|p| p.count).collect();
+        order
+            .iter()
+            .filter(|&&i| raw[i].action.get_ref() == "add-nodes")
+            .filter_map(|&i| {
+                let p = pools
+                    .iter()
+                    .position(|x| Some(&x.name) == raw[i].pool.as_ref().map(|s| s.get_ref()))?;
+                let c = raw[i]
+                    .count
+                    .as_ref()
+                    .map_or(0, |c| *c.get_ref())
+                    .min(MAX_NODES);
+                let from = next[p];
+                next[p] = from.saturating_add(c);
+                Some((raw[i].at.get_ref().0, p, from, next[p]))
+            })
+            .collect()
+    };
     let zones: BTreeSet<&str> = pools
         .iter()
         .flat_map(|p| p.zones.iter().map(|s| s.as_str()))
@@ -697,29 +790,78 @@ fn events(
                 ),
             )
         };
-        let node = |alive: &BTreeMap<String, Option<SimTime>>| -> Result<String, ScenarioError> {
+        let node = |next_index: &[u32],
+                    removed: &BTreeMap<String, SimTime>|
+         -> Result<String, ScenarioError> {
             let n = e.node.as_ref().ok_or_else(|| need("node"))?;
-            let name = n.get_ref().trim().to_string();
-            match alive.get(&name) {
-                Some(None) => Ok(name),
-                Some(Some(removed)) => Err(cx.err(
+            let name = n.get_ref().clone();
+            if let Some(when) = removed.get(&name) {
+                return Err(cx.err(
                     n.span(),
                     f("node"),
-                    format!("node {name:?} was removed at {removed}, before this event at {at}"),
-                )),
-                None => {
-                    let known: Vec<&str> = alive.keys().map(|s| s.as_str()).take(12).collect();
-                    Err(cx.err(
+                    format!("node {name:?} was removed at {when}, before this event at {at}"),
+                ));
+            }
+            let parsed = name.rsplit_once('-').and_then(|(pool, idx)| {
+                let p = pools.iter().position(|x| x.name == pool)?;
+                let k: u32 = idx
+                    .parse()
+                    .ok()
+                    .filter(|_| !idx.starts_with('+') && (idx == "0" || !idx.starts_with('0')))?;
+                Some((p, k))
+            });
+            if let Some((p, k)) = parsed {
+                if k < next_index[p] {
+                    return Ok(name);
+                }
+                if let Some(later) = adds
+                    .iter()
+                    .find(|(_, ap, from, to)| *ap == p && (*from..*to).contains(&k))
+                {
+                    return Err(cx.err(
                         n.span(),
                         f("node"),
-                        format!(
-                            "no node named {name:?} exists at {at} (nodes then: {}{}; nodes are named <pool>-<index>)",
-                            known.join(", "),
-                            if alive.len() > 12 { ", ..." } else { "" }
-                        ),
-                    ))
+                        format!("node {name:?} does not exist yet at {at}: the add-nodes event at {} creates it", later.0),
+                    ));
                 }
             }
+            let mut now: Vec<String> = Vec::new();
+            for (p, n) in pools.iter().zip(next_index) {
+                let live: Vec<u32> = (0..*n)
+                    .filter(|k| !removed.contains_key(&format!("{}-{k}", p.name)))
+                    .collect();
+                let mut i = 0;
+                while i < live.len() {
+                    let mut j = i;
+                    while j + 1 < live.len() && live[j + 1] == live[j] + 1 {
+                        j += 1;
+                    }
+                    match j - i {
+                        0 => now.push(format!("{}-{}", p.name, live[i])),
+                        1 => {
+                            now.push(format!("{}-{}", p.name, live[i]));
+                            now.push(format!("{}-{}", p.name, live[j]));
+                        }
+                        _ => now.push(format!("{}-{} to {}-{}", p.name, live[i], p.name, live[j])),
+                    }
+                    i = j + 1;
+                }
+            }
+            if now.len() > 20 {
+                now.truncate(20);
+                now.push("...".into());
+            }
+            if now.is_empty() {
+                now.push("none".into());
+            }
+            Err(cx.err(
+                n.span(),
+                f("node"),
+                format!(
+                    "no node named {name:?} exists at {at} (nodes then: {}; nodes are named <pool>-<index>)",
+                    now.join(", ")
+                ),
+            ))
         };
         let zone = || -> Result<String, ScenarioError> {
             let z = e.zone.as_ref().ok_or_else(|| need("zone"))?;
@@ -749,21 +891,21 @@ fn events(
         };
         let act = match action {
             "fail-node" => Action::FailNode {
-                node: node(&alive)?,
+                node: node(&next_index, &removed)?,
                 duration,
             },
             "recover-node" => Action::RecoverNode {
-                node: node(&alive)?,
+                node: node(&next_index, &removed)?,
             },
             "drain-node" => Action::DrainNode {
-                node: node(&alive)?,
+                node: node(&next_index, &removed)?,
             },
             "uncordon-node" => Action::UncordonNode {
-                node: node(&alive)?,
+                node: node(&next_index, &removed)?,
             },
             "remove-node" => {
-                let n = node(&alive)?;
-                alive.insert(n.clone(), Some(at));
+                let n = node(&next_index, &removed)?;
+                removed.insert(n.clone(), at);
                 Action::RemoveNode { node: n }
             }
             "fail-zone" => Action::FailZone {
@@ -792,17 +934,14 @@ fn events(
                         )
                     })?;
                 let c = e.count.as_ref().ok_or_else(|| need("count"))?;
-                if *c.get_ref() == 0 {
+                if *c.get_ref() == 0 || *c.get_ref() > MAX_NODES {
                     return Err(cx.err(
                         c.span(),
                         f("count"),
-                        "add-nodes needs a count of at least 1",
+                        format!("add-nodes needs a count from 1 to {MAX_NODES}"),
                     ));
                 }
-                for _ in 0..*c.get_ref() {
-                    alive.insert(format!("{}-{}", pools[idx].name, next_index[idx]), None);
-                    next_index[idx] += 1;
-                }
+                next_index[idx] += *c.get_ref();
                 Action::AddNodes {
                     pool: idx,
                     count: *c.get_ref(),

@@ -27,6 +27,10 @@ impl<'de> Deserialize<'de> for Dur {
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Dur, E> {
                 if v == 0 {
                     Ok(Dur(SimTime::ZERO))
+                } else if v < 0 {
+                    Err(E::custom(format!(
+                        "invalid duration {v}: must not be negative"
+                    )))
                 } else {
                     Err(E::custom(format!(
                         "a duration needs a unit: write \"{v}s\" or \"{v}m\" (units: ms, s, m, h, d)"

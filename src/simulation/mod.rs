@@ -6,10 +6,12 @@
 //! [`Recorder`]; [`Simulation::finish`] turns the recorder into a
 //! [`RunResult`]. Nothing reads back from the outputs.
 
-use crate::cluster::{Cluster, Node, NodeId, PodId, PodSpec, Resources, SpecId};
+use crate::cluster::{
+    Cluster, Node, NodeId, Outcome, Pod, PodId, PodKind, PodPhase, PodSpec, Resources, SpecId,
+};
 use crate::control::{PendingQueue, Scheduler};
 use crate::engine::{EventQueue, RngStreams, SimRng, SimTime};
-use crate::metrics::{assemble, Recorder, RunResult, Sample};
+use crate::metrics::{assemble, MemorySink, PodRecord, PodSink, Recorder, RunResult, Sample};
 use crate::policy;
 use crate::scenario::{PodTemplate, Scenario};
 use std::collections::BTreeMap;
@@ -24,9 +26,16 @@ pub enum Event {
     /// A job pod's work is done.
     PodFinished { pod: PodId, epoch: u32 },
     /// An evicted or deleted pod has shut down and frees its node.
-    PodTerminated { pod: PodId },
+    PodTerminated { pod: PodId, epoch: u32 },
     /// A job's back-off after a failure is over: recreate the task's pod.
-    RetryTask { job: u32, task: u32 },
+    /// Carries what the new pod needs, since the failed pod's slot is reused.
+    RetryTask {
+        owner: u32,
+        spec: SpecId,
+        task: u32,
+        attempt: u32,
+        work: SimTime,
+    },
     /// `node-monitor-grace` after a failure: the control plane notices.
     NodeNotReady { node: NodeId, epoch: u32 },
     /// `eviction-timeout` after NotReady: the node's pods are evicted.
@@ -59,10 +68,24 @@ pub struct JobState {
     pub arrivals: SimRng,
     pub durations: SimRng,
     pub arrived: u32,
-    /// Per task: how long its work takes, and how often its pods failed.
-    pub work: Vec<SimTime>,
-    pub failures: Vec<u32>,
     pub completed: u32,
+}
+
+/// What owns a pod: the controller that replaces it when it is lost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Scenario service number `n`: a replica controller keeps its count.
+    Service(usize),
+    /// Scenario job number `n`: each task runs to completion, retried with back-off.
+    Job(usize),
+}
+
+/// An entry of the owner table that pods point into.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Owner {
+    pub name: String,
+    pub kind: PodKind,
+    pub role: Role,
 }
 
 /// One run of one scenario under one policy and seed.
@@ -80,7 +103,11 @@ pub struct Simulation<'s> {
     pub(crate) cycle_scheduled: bool,
     pub(crate) services: Vec<ServiceState>,
     pub(crate) jobs: Vec<JobState>,
+    pub(crate) owners: Vec<Owner>,
+    pub(crate) pool_names: Vec<String>,
     pub(crate) rec: Recorder,
+    sink: Box<dyn PodSink>,
+    sink_error: Option<String>,
     /// Σ over services of min(running, desired), and Σ desired.
     pub(crate) replicas_available: u64,
     pub(crate) replicas_desired: u64,
@@ -118,7 +145,11 @@ impl<'s> Simulation<'s> {
             cycle_scheduled: false,
             services: Vec::new(),
             jobs: Vec::new(),
+            owners: Vec::new(),
+            pool_names: scenario.pools.iter().map(|p| p.name.clone()).collect(),
             rec: Recorder::new(),
+            sink: Box::new(MemorySink::default()),
+            sink_error: None,
             replicas_available: 0,
             replicas_desired: 0,
             node_by_name: BTreeMap::new(),
@@ -134,7 +165,19 @@ impl<'s> Simulation<'s> {
         for (i, e) in scenario.events.iter().enumerate() {
             sim.queue.push(e.at, Event::Scenario { index: i as u32 });
         }
+        for (s, svc) in scenario.services.iter().enumerate() {
+            sim.owners.push(Owner {
+                name: svc.name.clone(),
+                kind: PodKind::Service,
+                role: Role::Service(s),
+            });
+        }
         for (j, job) in scenario.jobs.iter().enumerate() {
+            sim.owners.push(Owner {
+                name: job.name.clone(),
+                kind: PodKind::Job,
+                role: Role::Job(j),
+            });
             let spec = sim.cluster.add_spec(spec_from(&job.template));
             let mut arrivals = streams.stream(&format!("job/{}/arrivals", job.name));
             let durations = streams.stream(&format!("job/{}/durations", job.name));
@@ -144,8 +187,6 @@ impl<'s> Simulation<'s> {
                 arrivals,
                 durations,
                 arrived: 0,
-                work: Vec::new(),
-                failures: Vec::new(),
                 completed: 0,
             });
             if job.count > 0 {
@@ -164,6 +205,75 @@ impl<'s> Simulation<'s> {
             sim.set_desired(s, svc.replicas);
         }
         Ok(sim)
+    }
+
+    /// Sends pod records to `sink` instead of keeping them in memory.
+    pub fn with_pod_sink(mut self, sink: Box<dyn PodSink>) -> Self {
+        self.sink = sink;
+        self
+    }
+
+    /// The owner-table id of scenario job `j`.
+    pub(crate) fn job_owner(&self, j: usize) -> usize {
+        self.scenario.services.len() + j
+    }
+
+    /// Writes a pod's record and counts its outcome.
+    pub(crate) fn record_pod(&mut self, pod: PodId, outcome: Outcome) {
+        let p = *self.cluster.pod(pod);
+        if let Some(s) = p.started_at {
+            self.rec.waits.push((s - p.submit).as_secs_f64());
+        }
+        self.rec.outcomes[outcome as usize] += 1;
+        let spec = self.cluster.spec(p.spec);
+        let rec = PodRecord {
+            pod: p.serial,
+            owner: self.owners[p.owner as usize].name.clone(),
+            kind: p.kind,
+            task: p.task,
+            attempt: p.attempt,
+            node: p
+                .last_node
+                .map(|n| self.cluster.node(n).name.clone())
+                .unwrap_or_default(),
+            submit: p.submit,
+            bind: p.bound_at,
+            start: p.started_at,
+            end: p.ended_at,
+            outcome,
+            restarts: p.restarts,
+            cpu_m: spec.requests.cpu_m,
+            mem: spec.requests.mem,
+            priority: spec.priority,
+            reason: if outcome == Outcome::Pending {
+                self.pending
+                    .reason(p.spec)
+                    .unwrap_or("not yet tried by the scheduler")
+                    .to_string()
+            } else {
+                String::new()
+            },
+        };
+        if let Err(e) = self.sink.record(&rec) {
+            self.sink_error.get_or_insert(e);
+        }
+    }
+
+    /// Ends a pod for good with `outcome`: records it, unbinds it and frees its slot.
+    pub(crate) fn finish_pod(&mut self, pod: PodId, outcome: Outcome) {
+        let now = self.now;
+        let p = self.cluster.pod_mut(pod);
+        p.outcome = Some(outcome);
+        if p.ended_at.is_none() && p.started_at.is_some() {
+            p.ended_at = Some(now);
+        }
+        self.record_pod(pod, outcome);
+        self.cluster.release_pod(pod);
+    }
+
+    /// A copy of a pod's state (pods are small and `Copy`).
+    pub(crate) fn pod_snapshot(&self, pod: PodId) -> Pod {
+        *self.cluster.pod(pod)
     }
 
     /// Creates node `<pool>-<next index>`, up and Ready.
@@ -262,26 +372,40 @@ impl<'s> Simulation<'s> {
         self.finish()
     }
 
-    /// Builds the result (runs to the horizon first if needed).
+    /// Builds the result (runs to the horizon first if needed). Pods still
+    /// alive at the horizon are recorded as running, pending or failed.
     pub fn finish(mut self) -> RunResult {
         while self.step() {}
-        let pending = &self.pending;
-        let cluster = &self.cluster;
-        let reason = |pod: PodId| {
-            pending
-                .reason(cluster.pod(pod).spec)
-                .unwrap_or("not yet tried by the scheduler")
-                .to_string()
-        };
-        assemble(
-            self.scenario,
+        self.try_finish().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Like [`finish`](Self::finish), but reports a failure of the pod sink
+    /// (for example a full disk) instead of panicking.
+    pub fn try_finish(mut self) -> Result<RunResult, String> {
+        while self.step() {}
+        for pod in self.cluster.live_pods() {
+            let p = self.cluster.pod(pod);
+            let outcome = match p.phase {
+                PodPhase::Pending => Outcome::Pending,
+                PodPhase::Starting | PodPhase::Running => Outcome::Running,
+                PodPhase::Lost => Outcome::Failed,
+                PodPhase::Terminating | PodPhase::Done => p.outcome.unwrap_or(Outcome::Failed),
+            };
+            self.record_pod(pod, outcome);
+        }
+        if let Some(e) = self.sink_error.take() {
+            return Err(e);
+        }
+        let pods = self.sink.close()?;
+        Ok(assemble(
             &self.policy,
             self.seed,
             self.scenario.horizon,
-            cluster,
+            &self.cluster,
+            &self.pool_names,
             std::mem::take(&mut self.rec),
-            reason,
-        )
+            pods,
+        ))
     }
 
     fn handle(&mut self, event: Event) {
@@ -289,8 +413,14 @@ impl<'s> Simulation<'s> {
             Event::JobArrival { job } => self.job_arrival(job as usize),
             Event::PodReady { pod, epoch } => self.pod_ready(pod, epoch),
             Event::PodFinished { pod, epoch } => self.pod_finished(pod, epoch),
-            Event::PodTerminated { pod } => self.pod_terminated(pod),
-            Event::RetryTask { job, task } => self.retry_task(job as usize, task),
+            Event::PodTerminated { pod, epoch } => self.pod_terminated(pod, epoch),
+            Event::RetryTask {
+                owner,
+                spec,
+                task,
+                attempt,
+                work,
+            } => self.retry_task(owner as usize, spec, task, attempt, work),
             Event::NodeNotReady { node, epoch } => self.node_not_ready(node, epoch),
             Event::EvictNodePods { node, epoch } => self.evict_node_pods(node, epoch),
             Event::Scenario { index } => self.scenario_event(index as usize),
@@ -360,5 +490,5 @@ impl<'s> Simulation<'s> {
 
 /// Runs one (policy, seed) of a scenario to the end.
 pub fn run_one(scenario: &Scenario, policy: &str, seed: u64) -> Result<RunResult, String> {
-    Ok(Simulation::new(scenario, policy, seed)?.run())
+    Simulation::new(scenario, policy, seed)?.try_finish()
 }

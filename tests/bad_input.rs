@@ -1,0 +1,1181 @@
+//! Malformed and inconsistent scenarios, run through the real binary.
+//!
+//! Every case must end with exit code 2, no panic, and one message that names
+//! the file, the line of the offending text (when it has one) and the field,
+//! so a person can fix the file without reading podsim's source. A failed
+//! `run` must leave no output folder that looks complete (no summary.csv).
+//!
+//! state the behaviour the binary should have. Run them with
+//! `cargo test --test bad_input -- --ignored`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use tempfile::TempDir;
+
+const BIN: &str = env!("CARGO_BIN_EXE_podsim");
+
+/// A valid scenario head: name and horizon (lines 1–2).
+const HEAD: &str = "name = \"bad\"\nhorizon = \"1h\"\n";
+
+/// A valid pool (`w-0`, `w-1` in zones a and b).
+const POOL: &str = r#"
+[[pools]]
+name = "w"
+count = 2
+cpu = "4"
+memory = "16Gi"
+zones = ["a", "b"]
+"#;
+
+/// A valid service.
+const SERVICE: &str = r#"
+[[services]]
+name = "web"
+replicas = 2
+cpu = "500m"
+memory = "1Gi"
+"#;
+
+fn podsim(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .output()
+        .expect("cannot start the podsim binary")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The 1-based line of the first occurrence of `needle` in `text`.
+fn line_of(text: &str, needle: &str) -> usize {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} is not in the scenario:\n{text}"));
+    text[..at].matches('\n').count() + 1
+}
+
+/// Every `summary.csv` under `dir`.
+fn summaries_under(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            found.extend(summaries_under(&p));
+        } else if p.file_name().is_some_and(|n| n == "summary.csv") {
+            found.push(p);
+        }
+    }
+    found
+}
+
+/// Asserts the common contract of a rejected input and returns stderr.
+fn assert_bad_input(out: &Output, what: &str) -> String {
+    let stderr = text(&out.stderr);
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "{what}: podsim panicked:\n{stderr}"
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{what}: expected exit code 2 (bad input)\nstdout:\n{}\nstderr:\n{stderr}",
+        text(&out.stdout)
+    );
+    assert!(
+        stderr.starts_with("error: "),
+        "{what}: the message should start with `error: `:\n{stderr}"
+    );
+    stderr
+}
+
+/// Where a problem should be reported.
+struct Expect<'a> {
+    /// The line of the offending text, or `None` for a problem with no place
+    /// in the file (a missing key, an empty list of pools).
+    line: Option<usize>,
+    /// The field as the message names it, e.g. `pools[0].cpu`.
+    field: Option<&'a str>,
+    /// Further words the message must contain.
+    says: &'a [&'a str],
+}
+
+/// Writes `body` to a scenario file, then checks that both `validate` and
+/// `run` reject it at the expected place and that `run` writes no summary.
+fn reject(case: &str, body: &str, expect: Expect) -> String {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join(format!("{case}.toml"));
+    std::fs::write(&file, body).unwrap();
+    let file_s = file.display().to_string();
+
+    let out = podsim(&["validate", &file_s]);
+    let stderr = assert_bad_input(&out, &format!("validate {case}"));
+    let place = match expect.line {
+        Some(l) => format!("error: {file_s}:{l}:"),
+        None => format!("error: {file_s}: "),
+    };
+    assert!(
+        stderr.starts_with(&place),
+        "{case}: expected the message to start with {place:?}:\n{stderr}"
+    );
+    if let Some(l) = expect.line {
+        // The caret display quotes the offending line under its number.
+        let quoted = format!("{l} | {}", body.lines().nth(l - 1).unwrap_or(""));
+        assert!(
+            stderr.contains(&quoted),
+            "{case}: expected the offending line quoted as {quoted:?}:\n{stderr}"
+        );
+    }
+    if let Some(field) = expect.field {
+        // Exactly as the message renders it, so that "unknown field `x`" in
+        // the text does not count as naming the field `x`.
+        let named = format!(": field `{field}`: ");
+        assert!(
+            stderr.contains(&named),
+            "{case}: expected the message to name {named}:\n{stderr}"
+        );
+    }
+    // The message without the file's path, which holds the case's name.
+    let message = stderr.replace(&file_s, "<file>");
+    for w in expect.says {
+        assert!(
+            message.contains(w),
+            "{case}: expected the message to say {w:?}:\n{stderr}"
+        );
+    }
+
+    // `run` reports the same problem and writes nothing that looks complete.
+    let out_dir = dir.path().join("out");
+    let run = podsim(&["run", &file_s, "--out", &out_dir.display().to_string()]);
+    let run_err = assert_bad_input(&run, &format!("run {case}"));
+    assert_eq!(
+        run_err.trim_end(),
+        stderr.trim_end(),
+        "{case}: run and validate should report the same problem"
+    );
+    let written = summaries_under(&out_dir);
+    assert!(written.is_empty(), "{case}: a failed run wrote {written:?}");
+    stderr
+}
+
+fn at(line: usize, field: &'static str) -> Expect<'static> {
+    Expect {
+        line: Some(line),
+        field: Some(field),
+        says: &[],
+    }
+}
+
+// ---------------------------------------------------------------- syntax
+
+#[test]
+fn toml_syntax_error_unterminated_string() {
+    let body = "name = \"bad\"\nhorizon = \"1h\npolicies = [\"spread\"]\n";
+    reject(
+        "syntax",
+        body,
+        Expect {
+            line: Some(2),
+            field: Some("horizon"),
+            says: &["string"],
+        },
+    );
+}
+
+#[test]
+fn toml_syntax_error_unclosed_table_header() {
+    let body = format!("{HEAD}[[pools]\nname = \"w\"\n");
+    reject(
+        "header",
+        &body,
+        Expect {
+            line: Some(3),
+            field: None,
+            says: &["expected `]`"],
+        },
+    );
+}
+
+#[test]
+fn toml_duplicate_key() {
+    let body = format!("{HEAD}{POOL}").replace("count = 2\n", "count = 2\ncount = 3\n");
+    let line = line_of(&body, "count = 3");
+    reject(
+        "dupkey",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("pools[0].count"),
+            says: &["duplicate key"],
+        },
+    );
+}
+
+#[test]
+fn empty_file() {
+    reject(
+        "empty",
+        "",
+        Expect {
+            line: None,
+            field: None,
+            says: &["the file is empty"],
+        },
+    );
+}
+
+#[test]
+fn missing_file() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("no-such-scenario.toml");
+    let file_s = file.display().to_string();
+    for args in [
+        vec!["validate", file_s.as_str()],
+        vec![
+            "run",
+            file_s.as_str(),
+            "--out",
+            dir.path().to_str().unwrap(),
+        ],
+    ] {
+        let out = podsim(&args);
+        let stderr = assert_bad_input(&out, "missing file");
+        assert!(
+            stderr.starts_with(&format!("error: {file_s}: cannot read the scenario")),
+            "{stderr}"
+        );
+    }
+    assert!(summaries_under(dir.path()).is_empty());
+}
+
+#[test]
+fn a_folder_instead_of_a_file() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path().display().to_string();
+    let out = podsim(&["validate", &d]);
+    let stderr = assert_bad_input(&out, "folder");
+    assert!(
+        stderr.starts_with(&format!("error: {d}: cannot read the scenario")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn not_utf8() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("binary.toml");
+    std::fs::write(&file, [0xff, 0xfe, 0x00, 0x41]).unwrap();
+    let f = file.display().to_string();
+    let stderr = assert_bad_input(&podsim(&["validate", &f]), "binary");
+    assert!(stderr.contains(&f) && stderr.contains("UTF-8"), "{stderr}");
+}
+
+// ---------------------------------------------------------------- unknown keys
+
+#[test]
+fn unknown_top_level_key() {
+    let body = format!("{HEAD}colour = \"red\"\n{POOL}");
+    let stderr = reject(
+        "unknown-top",
+        &body,
+        Expect {
+            line: Some(3),
+            field: Some("colour"),
+            says: &["unknown field `colour`"],
+        },
+    );
+    // It lists the keys that do exist.
+    for k in ["`horizon`", "`pools`", "`events`", "`control-plane`"] {
+        assert!(stderr.contains(k), "{stderr}");
+    }
+}
+
+#[test]
+fn unknown_key_in_pool() {
+    let body = format!("{HEAD}{POOL}{POOL}").replacen("name = \"w\"", "name = \"v\"", 1);
+    // The second pool has a misspelt key.
+    let body = {
+        let second = body.rfind("cpu = \"4\"").unwrap();
+        format!("{}cpus = \"4\"\n{}", &body[..second], &body[second..])
+    };
+    let line = line_of(&body, "cpus");
+    reject(
+        "unknown-pool-key",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("pools[1].cpus"),
+            says: &["unknown field `cpus`", "`cpu`", "`memory`"],
+        },
+    );
+}
+
+#[test]
+fn unknown_key_in_control_plane() {
+    let body =
+        format!("{HEAD}[control-plane]\nnode-monitor-grace = \"40s\"\ngrace = \"1s\"\n{POOL}");
+    reject("unknown-cp-key", &body, at(5, "control-plane.grace"));
+}
+
+// ---------------------------------------------------------------- quantities
+
+#[test]
+fn negative_cpu() {
+    let body = format!("{HEAD}{POOL}").replace("cpu = \"4\"", "cpu = \"-4\"");
+    let line = line_of(&body, "cpu = \"-4\"");
+    reject(
+        "negative-cpu",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("pools[0].cpu"),
+            says: &["must not be negative"],
+        },
+    );
+}
+
+#[test]
+fn negative_cpu_as_a_number_in_a_service() {
+    let body = format!("{HEAD}{POOL}{SERVICE}").replace("cpu = \"500m\"", "cpu = -2");
+    let line = line_of(&body, "cpu = -2");
+    reject(
+        "negative-cpu-number",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("services[0].cpu"),
+            says: &["must not be negative"],
+        },
+    );
+}
+
+#[test]
+fn zero_cpu_node() {
+    let body = format!("{HEAD}{POOL}").replace("cpu = \"4\"", "cpu = \"0\"");
+    let line = line_of(&body, "cpu = \"0\"");
+    reject("zero-cpu", &body, at(line, "pools[0].cpu"));
+}
+
+#[test]
+fn unparseable_memory() {
+    let body = format!("{HEAD}{POOL}").replace("16Gi", "16GB");
+    let line = line_of(&body, "16GB");
+    reject(
+        "memory-16GB",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("pools[0].memory"),
+            says: &["\"16GB\"", "Gi"],
+        },
+    );
+}
+
+#[test]
+fn memory_as_a_float() {
+    let body = format!("{HEAD}{POOL}").replace("\"16Gi\"", "1e9");
+    let line = line_of(&body, "1e9");
+    reject("memory-float", &body, at(line, "pools[0].memory"));
+}
+
+#[test]
+fn count_as_a_string() {
+    let body = format!("{HEAD}{POOL}").replace("count = 2", "count = \"two\"");
+    let line = line_of(&body, "\"two\"");
+    reject("count-string", &body, at(line, "pools[0].count"));
+}
+
+// ---------------------------------------------------------------- durations
+
+#[test]
+fn duration_with_unknown_unit() {
+    let body = format!("name = \"bad\"\nhorizon = \"2 weeks\"\n{POOL}");
+    reject(
+        "two-weeks",
+        &body,
+        Expect {
+            line: Some(2),
+            field: Some("horizon"),
+            says: &["\"2 weeks\"", "unit"],
+        },
+    );
+}
+
+#[test]
+fn duration_string_without_unit() {
+    let body = format!("name = \"bad\"\nhorizon = \"90\"\n{POOL}");
+    reject(
+        "ninety-string",
+        &body,
+        Expect {
+            line: Some(2),
+            field: Some("horizon"),
+            says: &["\"90\"", "missing unit"],
+        },
+    );
+}
+
+#[test]
+fn duration_number_without_unit() {
+    let body = format!("name = \"bad\"\nhorizon = 90\n{POOL}");
+    reject(
+        "ninety-number",
+        &body,
+        Expect {
+            line: Some(2),
+            field: Some("horizon"),
+            says: &["needs a unit", "\"90s\""],
+        },
+    );
+}
+
+#[test]
+fn zero_horizon() {
+    let body = format!("name = \"bad\"\nhorizon = \"0s\"\n{POOL}");
+    reject("zero-horizon", &body, at(2, "horizon"));
+}
+
+#[test]
+fn bad_sample_every() {
+    let body = format!("{HEAD}sample-every = \"often\"\n{POOL}");
+    reject("sample-every", &body, at(3, "sample-every"));
+}
+
+#[test]
+fn bad_failure_duration_in_an_event() {
+    let body = format!(
+        "{HEAD}{POOL}\n[[events]]\nat = \"10m\"\naction = \"fail-node\"\nnode = \"w-0\"\nduration = \"forever\"\n"
+    );
+    let line = line_of(&body, "\"forever\"");
+    reject("event-duration", &body, at(line, "events[0].duration"));
+}
+
+#[test]
+fn missing_horizon() {
+    let body = format!("name = \"bad\"\n{POOL}");
+    reject(
+        "no-horizon",
+        &body,
+        Expect {
+            line: None,
+            field: None,
+            says: &["missing field `horizon`"],
+        },
+    );
+}
+
+// ---------------------------------------------------------------- the cluster
+
+#[test]
+fn no_pools_at_all() {
+    reject(
+        "no-pools",
+        HEAD,
+        Expect {
+            line: None,
+            field: Some("pools"),
+            says: &["[[pools]]"],
+        },
+    );
+}
+
+#[test]
+fn zero_nodes() {
+    let body = format!("{HEAD}{POOL}{POOL}")
+        .replace("count = 2", "count = 0")
+        .replacen("name = \"w\"", "name = \"v\"", 1);
+    let line = line_of(&body, "count = 0");
+    reject(
+        "zero-nodes",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("pools[0].count"),
+            says: &["zero nodes"],
+        },
+    );
+}
+
+#[test]
+fn duplicate_pool_name() {
+    let body = format!("{HEAD}{POOL}{POOL}");
+    let line = line_of(&body, "name = \"w\"") + 7; // the second pool's name
+    assert_eq!(body.lines().nth(line - 1), Some("name = \"w\""));
+    reject(
+        "dup-pool",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("pools[1].name"),
+            says: &["\"w\" already exists"],
+        },
+    );
+}
+
+#[test]
+fn duplicate_service_name() {
+    let body = format!("{HEAD}{POOL}{SERVICE}{SERVICE}");
+    let line = body
+        .match_indices("name = \"web\"")
+        .nth(1)
+        .map(|(i, _)| i)
+        .unwrap();
+    let line = body[..line].matches('\n').count() + 1;
+    reject(
+        "dup-service",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("services[1].name"),
+            says: &["\"web\" already exists"],
+        },
+    );
+}
+
+#[test]
+fn a_job_named_like_a_service() {
+    let body = format!(
+        "{HEAD}{POOL}{SERVICE}\n[[jobs]]\nname = \"web\"\ncount = 1\ncpu = \"1\"\nmemory = \"1Gi\"\narrival = {{ process = \"at-once\" }}\nduration = {{ dist = \"constant\", value = \"1m\" }}\n"
+    );
+    let line = line_of(&body, "[[jobs]]") + 1;
+    reject("job-like-service", &body, at(line, "jobs[0].name"));
+}
+
+#[test]
+fn bad_taint() {
+    let body = format!("{HEAD}{POOL}").replace(
+        "zones",
+        "taints = [\"gpu=true:NoSchedule\", \"gpu=true\"]\nzones",
+    );
+    let line = line_of(&body, "taints");
+    reject(
+        "bad-taint",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("pools[0].taints[1]"),
+            says: &["\"gpu=true\"", "NoSchedule, PreferNoSchedule, NoExecute"],
+        },
+    );
+}
+
+#[test]
+fn taint_with_unknown_effect() {
+    let body = format!("{HEAD}{POOL}").replace("zones", "taints = [\"gpu:Sometimes\"]\nzones");
+    let line = line_of(&body, "taints");
+    reject("taint-effect", &body, at(line, "pools[0].taints[0]"));
+}
+
+#[test]
+fn toleration_with_unknown_effect() {
+    let body = format!("{HEAD}{POOL}{SERVICE}tolerations = [\"gpu=true:Never\"]\n");
+    let line = line_of(&body, "tolerations");
+    reject(
+        "toleration",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("services[0].tolerations[0]"),
+            says: &["\"Never\""],
+        },
+    );
+}
+
+// ---------------------------------------------------------------- policies and profiles
+
+#[test]
+fn unknown_policy_lists_the_known_ones() {
+    let body = format!("{HEAD}policies = [\"spread\", \"bestfit\"]\n{POOL}");
+    reject(
+        "unknown-policy",
+        &body,
+        Expect {
+            line: Some(3),
+            field: Some("policies[1]"),
+            says: &[
+                "unknown policy \"bestfit\"",
+                "balanced",
+                "spread",
+                "binpack",
+                "first-fit",
+                "random",
+                "round-robin",
+            ],
+        },
+    );
+}
+
+#[test]
+fn unknown_policy_on_the_command_line() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("ok.toml");
+    std::fs::write(&file, format!("{HEAD}{POOL}")).unwrap();
+    let out_dir = dir.path().join("out");
+    let out = podsim(&[
+        "run",
+        file.to_str().unwrap(),
+        "--policy",
+        "spread",
+        "--policy",
+        "nonsense",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    let stderr = assert_bad_input(&out, "--policy nonsense");
+    assert!(
+        stderr.contains("--policy") && stderr.contains("unknown policy \"nonsense\""),
+        "{stderr}"
+    );
+    for known in [
+        "balanced",
+        "spread",
+        "binpack",
+        "first-fit",
+        "random",
+        "round-robin",
+    ] {
+        assert!(stderr.contains(known), "{stderr}");
+    }
+    assert!(summaries_under(&out_dir).is_empty());
+    assert!(!out_dir.exists(), "nothing should be written");
+}
+
+#[test]
+fn bad_command_line_arguments() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("ok.toml");
+    std::fs::write(&file, format!("{HEAD}{POOL}")).unwrap();
+    let f = file.to_str().unwrap();
+    let o = dir.path().join("out");
+    let o = o.to_str().unwrap();
+    for args in [
+        vec!["run", f, "--seeds", "0", "--out", o],
+        vec!["run", f, "--seed", "-3", "--out", o],
+        vec!["run", f, "--colour", "--out", o],
+        vec!["validate"],
+        vec!["frobnicate"],
+    ] {
+        let out = podsim(&args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}:\n{stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}:\n{stderr}");
+        assert!(stderr.contains("error"), "{args:?}:\n{stderr}");
+    }
+    assert!(summaries_under(dir.path()).is_empty());
+}
+
+#[test]
+fn unknown_profile_plugin_and_bad_weight() {
+    let body = format!(
+        "{HEAD}{POOL}\n[[profiles]]\nname = \"mine\"\nscorers = [{{ plugin = \"most-free\" }}]\n"
+    );
+    let line = line_of(&body, "most-free");
+    reject(
+        "unknown-scorer",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("profiles[0].scorers[0].plugin"),
+            says: &["least-allocated", "most-allocated", "balanced-allocation"],
+        },
+    );
+    let body = format!(
+        "{HEAD}{POOL}\n[[profiles]]\nname = \"mine\"\nscorers = [{{ plugin = \"least-allocated\", weight = 0 }}]\n"
+    );
+    let line = line_of(&body, "weight");
+    reject("weight", &body, at(line, "profiles[0].scorers[0].weight"));
+}
+
+#[test]
+fn a_profile_may_not_shadow_a_builtin() {
+    let body = format!("{HEAD}{POOL}\n[[profiles]]\nname = \"spread\"\nselect = \"first-fit\"\n");
+    let line = line_of(&body, "name = \"spread\"");
+    reject("shadow", &body, at(line, "profiles[0].name"));
+}
+
+// ---------------------------------------------------------------- events
+
+fn event(at: &str, lines: &str) -> String {
+    format!("\n[[events]]\nat = \"{at}\"\n{lines}")
+}
+
+#[test]
+fn unknown_action_lists_the_known_ones() {
+    let body = format!(
+        "{HEAD}{POOL}{}",
+        event("10m", "action = \"explode-node\"\nnode = \"w-0\"\n")
+    );
+    let line = line_of(&body, "explode-node");
+    reject(
+        "unknown-action",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("events[0].action"),
+            says: &[
+                "fail-node",
+                "recover-node",
+                "remove-node",
+                "drain-node",
+                "uncordon-node",
+                "fail-zone",
+                "recover-zone",
+                "add-nodes",
+                "scale-service",
+            ],
+        },
+    );
+}
+
+#[test]
+fn a_key_that_does_not_apply_to_the_action() {
+    let body = format!(
+        "{HEAD}{POOL}{}",
+        event(
+            "10m",
+            "action = \"fail-node\"\nnode = \"w-0\"\npool = \"w\"\n"
+        )
+    );
+    let line = line_of(&body, "pool = \"w\"");
+    reject(
+        "pool-on-fail-node",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("events[0].pool"),
+            says: &["does not apply to action \"fail-node\"", "node, duration"],
+        },
+    );
+}
+
+#[test]
+fn an_action_missing_its_key() {
+    let body = format!(
+        "{HEAD}{POOL}{}",
+        event("10m", "action = \"add-nodes\"\npool = \"w\"\n")
+    );
+    let line = line_of(&body, "add-nodes");
+    reject(
+        "add-nodes-no-count",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("events[0].count"),
+            says: &["needs `count`"],
+        },
+    );
+}
+
+#[test]
+fn an_event_naming_a_node_that_does_not_exist() {
+    let body = format!(
+        "{HEAD}{POOL}{}",
+        event("10m", "action = \"fail-node\"\nnode = \"worker-1\"\n")
+    );
+    let line = line_of(&body, "worker-1");
+    reject(
+        "no-such-node",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("events[0].node"),
+            says: &["\"worker-1\"", "w-0, w-1", "<pool>-<index>"],
+        },
+    );
+}
+
+#[test]
+fn a_node_that_exists_only_after_a_later_add_nodes() {
+    // w-2 is added at 20m but failed at 10m; the events are in file order
+    // fail then add, and the fail event is the one reported.
+    let body = format!(
+        "{HEAD}{POOL}{}{}",
+        event("10m", "action = \"fail-node\"\nnode = \"w-2\"\n"),
+        event("20m", "action = \"add-nodes\"\npool = \"w\"\ncount = 1\n")
+    );
+    let line = line_of(&body, "w-2");
+    reject(
+        "node-added-later",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("events[0].node"),
+            says: &["\"w-2\"", "at 10m"],
+        },
+    );
+}
+
+#[test]
+fn a_node_added_earlier_in_time_but_later_in_the_file_is_fine() {
+    // The control case for the one above: validation follows time, not file order.
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("ok.toml");
+    let body = format!(
+        "{HEAD}{POOL}{}{}",
+        event("30m", "action = \"fail-node\"\nnode = \"w-2\"\n"),
+        event("20m", "action = \"add-nodes\"\npool = \"w\"\ncount = 1\n")
+    );
+    std::fs::write(&file, body).unwrap();
+    let out = podsim(&["validate", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[test]
+fn a_node_used_after_it_was_removed() {
+    // Events out of time order: the bad one is events[0] in the file.
+    let body = format!(
+        "{HEAD}{POOL}{}{}",
+        event("20m", "action = \"drain-node\"\nnode = \"w-1\"\n"),
+        event("10m", "action = \"remove-node\"\nnode = \"w-1\"\n")
+    );
+    let line = line_of(&body, "node = \"w-1\"");
+    reject(
+        "removed-node",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("events[0].node"),
+            says: &["removed at 10m"],
+        },
+    );
+}
+
+#[test]
+fn an_event_after_the_horizon() {
+    let body = format!(
+        "{HEAD}{POOL}{}",
+        event("1h1s", "action = \"fail-node\"\nnode = \"w-0\"\n")
+    );
+    let line = line_of(&body, "1h1s");
+    reject(
+        "after-horizon",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("events[0].at"),
+            says: &["after the horizon", "1h"],
+        },
+    );
+}
+
+#[test]
+fn an_unknown_zone() {
+    let body = format!(
+        "{HEAD}{POOL}{}",
+        event("10m", "action = \"fail-zone\"\nzone = \"c\"\n")
+    );
+    let line = line_of(&body, "zone = \"c\"");
+    reject(
+        "unknown-zone",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("events[0].zone"),
+            says: &["\"c\"", "a, b"],
+        },
+    );
+}
+
+#[test]
+fn an_unknown_pool_or_service() {
+    let body = format!(
+        "{HEAD}{POOL}{}",
+        event("10m", "action = \"add-nodes\"\npool = \"gpu\"\ncount = 1\n")
+    );
+    let line = line_of(&body, "\"gpu\"");
+    reject("unknown-pool", &body, at(line, "events[0].pool"));
+
+    let body = format!(
+        "{HEAD}{POOL}{SERVICE}{}",
+        event(
+            "10m",
+            "action = \"scale-service\"\nservice = \"api\"\nreplicas = 3\n"
+        )
+    );
+    let line = line_of(&body, "\"api\"");
+    reject(
+        "unknown-service",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("events[0].service"),
+            says: &["\"api\"", "web"],
+        },
+    );
+}
+
+// ---------------------------------------------------------------- jobs
+
+fn job(arrival: &str, duration: &str) -> String {
+    format!(
+        "\n[[jobs]]\nname = \"batch\"\ncount = 10\ncpu = \"1\"\nmemory = \"1Gi\"\narrival = {arrival}\nduration = {duration}\n"
+    )
+}
+
+#[test]
+fn poisson_without_a_rate() {
+    let body = format!(
+        "{HEAD}{POOL}{}",
+        job(
+            "{ process = \"poisson\" }",
+            "{ dist = \"constant\", value = \"1m\" }"
+        )
+    );
+    let line = line_of(&body, "arrival");
+    reject(
+        "poisson-no-rate",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("jobs[0].arrival.rate"),
+            says: &["needs `rate`"],
+        },
+    );
+}
+
+#[test]
+fn a_rate_without_a_unit() {
+    let body = format!(
+        "{HEAD}{POOL}{}",
+        job(
+            "{ process = \"poisson\", rate = \"2\" }",
+            "{ dist = \"constant\", value = \"1m\" }"
+        )
+    );
+    let line = line_of(&body, "arrival");
+    reject(
+        "rate-no-unit",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("jobs[0].arrival.rate"),
+            says: &["\"2/m\""],
+        },
+    );
+}
+
+#[test]
+fn unknown_arrival_process() {
+    let body = format!(
+        "{HEAD}{POOL}{}",
+        job(
+            "{ process = \"burst\" }",
+            "{ dist = \"constant\", value = \"1m\" }"
+        )
+    );
+    let line = line_of(&body, "burst");
+    reject(
+        "unknown-process",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("jobs[0].arrival.process"),
+            says: &["poisson, every, at-once"],
+        },
+    );
+}
+
+#[test]
+fn unknown_distribution() {
+    let body = format!(
+        "{HEAD}{POOL}{}",
+        job(
+            "{ process = \"poisson\", rate = \"2/m\" }",
+            "{ dist = \"gaussian\", mean = \"1m\" }"
+        )
+    );
+    let line = line_of(&body, "gaussian");
+    reject(
+        "unknown-dist",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("jobs[0].duration.dist"),
+            says: &[
+                "\"gaussian\"",
+                "constant, exponential, uniform, lognormal, weibull, pareto",
+            ],
+        },
+    );
+}
+
+#[test]
+fn a_distribution_missing_or_with_a_stray_parameter() {
+    let body = format!(
+        "{HEAD}{POOL}{}",
+        job(
+            "{ process = \"every\", interval = \"30s\" }",
+            "{ dist = \"lognormal\", median = \"1m\" }"
+        )
+    );
+    let line = line_of(&body, "lognormal");
+    reject(
+        "lognormal-no-sigma",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("jobs[0].duration.sigma"),
+            says: &["needs `sigma`"],
+        },
+    );
+    let body = format!(
+        "{HEAD}{POOL}{}",
+        job(
+            "{ process = \"at-once\", at = \"5m\" }",
+            "{ dist = \"constant\", value = \"1m\", mean = \"2m\" }"
+        )
+    );
+    let line = line_of(&body, "duration =");
+    reject(
+        "constant-with-mean",
+        &body,
+        at(line, "jobs[0].duration.mean"),
+    );
+}
+
+#[test]
+fn several_files_one_bad() {
+    let dir = TempDir::new().unwrap();
+    let good = dir.path().join("good.toml");
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&good, format!("{HEAD}{POOL}")).unwrap();
+    std::fs::write(&bad, format!("{HEAD}{POOL}").replace("16Gi", "lots")).unwrap();
+    let out = podsim(&["validate", good.to_str().unwrap(), bad.to_str().unwrap()]);
+    let stderr = assert_bad_input(&out, "two files");
+    assert!(text(&out.stdout).contains(&format!("ok: {}", good.display())));
+    assert!(
+        stderr.contains(&format!("{}:8:", bad.display())),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_output_folder_that_cannot_be_written_is_exit_1() {
+    // Not bad input but a failure to write: exit 1, never a panic.
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("ok.toml");
+    std::fs::write(&file, format!("{HEAD}{POOL}")).unwrap();
+    let blocker = dir.path().join("a-file");
+    std::fs::write(&blocker, "").unwrap();
+    let out = podsim(&[
+        "run",
+        file.to_str().unwrap(),
+        "--quiet",
+        "--out",
+        blocker.to_str().unwrap(),
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.contains("cannot write"), "{stderr}");
+}
+
+// ---------------------------------------------------------------- known bugs
+//
+// Each states what the binary should do; see the report that came with this file.
+
+#[test]
+fn unknown_key_in_an_inline_table_is_named_itself() {
+    let body = format!(
+        "{HEAD}{POOL}{}",
+        job(
+            "{ process = \"poisson\", rate = \"2/m\", burst = 3 }",
+            "{ dist = \"constant\", value = \"1m\" }"
+        )
+    );
+    let line = line_of(&body, "burst");
+    reject("inline-unknown", &body, at(line, "jobs[0].arrival.burst"));
+}
+
+#[test]
+fn a_sub_table_of_an_array_entry_keeps_its_index() {
+    let body = format!(
+        "{HEAD}{POOL}\n[[jobs]]\nname = \"b\"\ncount = 1\ncpu = \"1\"\nmemory = \"1Gi\"\nduration = {{ dist = \"constant\", value = \"1m\" }}\n[jobs.arrival]\nprocess = \"poisson\"\nrate = \"2/x\"\n"
+    );
+    let line = line_of(&body, "2/x");
+    reject("sub-table", &body, at(line, "jobs[0].arrival.rate"));
+}
+
+#[test]
+fn a_dotted_key_keeps_its_prefix() {
+    let body = format!(
+        "{HEAD}{POOL}\n[[jobs]]\nname = \"b\"\ncount = 1\ncpu = \"1\"\nmemory = \"1Gi\"\nduration = {{ dist = \"constant\", value = \"1m\" }}\narrival.process = \"poisson\"\narrival.rate = \"2/x\"\n"
+    );
+    let line = line_of(&body, "2/x");
+    reject("dotted", &body, at(line, "jobs[0].arrival.rate"));
+}
+
+#[test]
+fn an_unknown_top_level_table_after_pools() {
+    let body = format!("{HEAD}{POOL}\n[control]\nx = 1\n");
+    let line = line_of(&body, "[control]");
+    reject("unknown-table", &body, at(line, "control"));
+}
+
+#[test]
+fn a_key_without_equals_is_named() {
+    let body = format!("{HEAD}{POOL}").replace("count = 2", "count 2");
+    let line = line_of(&body, "count 2");
+    reject("no-equals", &body, at(line, "pools[0].count"));
+}
+
+#[test]
+fn a_missing_key_in_the_second_pool_names_the_pool() {
+    let body = format!("{HEAD}{POOL}\n[[pools]]\nname = \"v\"\ncount = 1\ncpu = \"2\"\n");
+    let line = body
+        .rfind("[[pools]]")
+        .map(|i| body[..i].matches('\n').count() + 1);
+    reject(
+        "missing-in-second-pool",
+        &body,
+        Expect {
+            line,
+            field: Some("pools[1].memory"),
+            says: &["missing"],
+        },
+    );
+}
+
+#[test]
+fn a_negative_number_duration_says_negative() {
+    let body = format!("name = \"bad\"\nhorizon = -5\n{POOL}");
+    reject(
+        "negative-number-duration",
+        &body,
+        Expect {
+            line: Some(2),
+            field: Some("horizon"),
+            says: &["must not be negative"],
+        },
+    );
+}
+
+#[test]
+fn the_nodes_then_list_leaves_out_removed_nodes() {
+    let body = format!(
+        "{HEAD}{POOL}{}{}",
+        event("10m", "action = \"remove-node\"\nnode = \"w-0\"\n"),
+        event("20m", "action = \"fail-node\"\nnode = \"w-9\"\n")
+    );
+    let line = line_of(&body, "w-9");
+    let stderr = reject("nodes-then", &body, at(line, "events[1].node"));
+    assert!(stderr.contains("nodes then: w-1;"), "{stderr}");
+}
+
+#[test]
+fn a_scenario_name_may_not_escape_the_output_folder() {
+    let body = "name = \"..\"\nhorizon = \"1h\"\n".to_string() + POOL;
+    reject("dotdot", &body, at(1, "name"));
+}
+
+#[test]
+fn a_profile_name_may_not_escape_the_output_folder() {
+    let body = format!(
+        "{HEAD}policies = [\"..\"]\n{POOL}\n[[profiles]]\nname = \"..\"\nselect = \"first-fit\"\n"
+    );
+    let line = line_of(&body, "name = \"..\"");
+    reject("profile-dotdot", &body, at(line, "profiles[0].name"));
+}
