@@ -105,7 +105,11 @@ impl Simulation<'_> {
                 self.finish_pod(pod, Outcome::Deleted);
             }
             PodPhase::Running | PodPhase::Starting => self.terminate(pod, Outcome::Deleted),
-            PodPhase::Lost => self.finish_pod(pod, Outcome::Deleted),
+            PodPhase::Lost => {
+                self.finish_pod(pod, Outcome::Deleted);
+                // Its node may still look Ready to the scheduler.
+                self.capacity_grew();
+            }
             PodPhase::Terminating | PodPhase::Done => {}
         }
     }

@@ -76,6 +76,8 @@ impl Simulation<'_> {
 
     /// Starts a bound pod's containers: running after its startup time.
     pub(crate) fn start_pod(&mut self, pod: PodId) {
+        // A pod restarted in place after its node came back has not ended.
+        self.cluster.pod_mut(pod).ended_at = None;
         let startup = self.cluster.spec_of(pod).startup;
         if startup.0 == 0 {
             self.run_pod(pod);

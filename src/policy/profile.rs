@@ -129,7 +129,6 @@ impl Profile {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::policy::resolve;
 
     #[test]

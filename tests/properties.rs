@@ -1,0 +1,834 @@
+//! Property tests: random small scenarios (pools, services, jobs with every
+//! arrival process, and random cluster events within the horizon) under a
+//! random built-in policy, stepped one event at a time.
+//!
+//! After every event:
+//! - `Cluster::check_invariants` (no node over its allocatable or max pods,
+//!   node requests equal the sum of their pods', phase counters and totals
+//!   match a recount, a pod is bound iff its phase says so);
+//! - the clock never goes backwards or past the horizon;
+//! - pods run only on live machines, lost pods only sit on dead ones, a
+//!   removed node holds nothing, a NotReady node is down;
+//! - every bound pod is on a node that matches its node selector and whose
+//!   NoSchedule taints it tolerates (taints and labels never change);
+//! - a job task has at most one live pod (pending, starting, running or lost).
+//!
+//! At the end:
+//! - every submitted pod is accounted for exactly once:
+//!   submitted = completed + running + pending + failed + evicted + deleted
+//!   = number of pod records, and each count matches the records;
+//! - each service has exactly its final declared replicas live;
+//! - per-pod times are ordered (submit ≤ bind ≤ start ≤ end ≤ horizon) and
+//!   agree with the outcome;
+//! - a job task has at most one completed pod, attempts are numbered
+//!   0, 1, 2, ... and never exceed the back-off limit + 1.
+
+use podsim::cluster::{Cluster, Outcome, PodKind, PodPhase, TaintEffect};
+use podsim::engine::SimTime;
+use podsim::metrics::{PodRecord, RunResult};
+use podsim::scenario::{DurationDist, Scenario};
+use podsim::simulation::Simulation;
+use proptest::prelude::*;
+use proptest::test_runner::Config;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+const HORIZON_S: u32 = 1800;
+const POLICIES: &[&str] = &[
+    "spread",
+    "binpack",
+    "balanced",
+    "first-fit",
+    "random",
+    "round-robin",
+];
+
+#[derive(Clone, Debug)]
+struct PoolGen {
+    count: u32,
+    cpu_m: u32,
+    mem_mi: u32,
+    max_pods: Option<u32>,
+    zones: u8,
+    tainted: bool,
+}
+
+#[derive(Clone, Debug)]
+struct PodGen {
+    cpu_m: u32,
+    mem_mi: u32,
+    priority: i32,
+    startup_s: Option<u32>,
+    /// 0: nothing, 1: tolerates the taint, 2: also selects tainted nodes.
+    placement: u8,
+}
+
+#[derive(Clone, Debug)]
+enum ArrivalGen {
+    AtOnce(u32),
+    Every { interval_s: u32, start_s: u32 },
+    Poisson { per_min: u32 },
+}
+
+#[derive(Clone, Debug)]
+enum DurGen {
+    Constant(u32),
+    Exponential(u32),
+    Uniform(u32, u32),
+    LogNormal(u32, f64),
+    Weibull(u32, f64),
+    Pareto(u32, f64),
+}
+
+#[derive(Clone, Debug)]
+struct JobGen {
+    count: u32,
+    pod: PodGen,
+    arrival: ArrivalGen,
+    dur: DurGen,
+}
+
+#[derive(Clone, Debug)]
+struct EventGen {
+    at_s: u32,
+    kind: u8,
+    pick: u8,
+    duration_s: Option<u32>,
+    count: u32,
+}
+
+#[derive(Clone, Debug)]
+struct ControlGen {
+    grace_s: u32,
+    eviction_s: u32,
+    termination_s: u32,
+    backoff_limit: u32,
+}
+
+#[derive(Clone, Debug)]
+struct ScenarioGen {
+    control: Option<ControlGen>,
+    pools: Vec<PoolGen>,
+    services: Vec<(u32, PodGen)>,
+    jobs: Vec<JobGen>,
+    events: Vec<EventGen>,
+    policy: usize,
+    seed: u64,
+}
+
+fn pool_gen() -> impl Strategy<Value = PoolGen> {
+    (
+        0u32..4,
+        prop::sample::select(vec![500u32, 1000, 2000, 4000]),
+        prop::sample::select(vec![1024u32, 2048, 4096, 8192]),
+        prop::option::weighted(0.3, 1u32..6),
+        1u8..=2,
+        prop::bool::weighted(0.25),
+    )
+        .prop_map(|(count, cpu_m, mem_mi, max_pods, zones, tainted)| PoolGen {
+            count,
+            cpu_m,
+            mem_mi,
+            max_pods,
+            zones,
+            tainted,
+        })
+}
+
+fn pod_gen() -> impl Strategy<Value = PodGen> {
+    (
+        prop::sample::select(vec![0u32, 100, 250, 500, 500, 1000, 1000, 3000]),
+        prop::sample::select(vec![0u32, 128, 512, 512, 1024, 3000]),
+        prop::sample::select(vec![0i32, 0, 10, -5]),
+        prop::option::weighted(0.4, 1u32..120),
+        prop::sample::select(vec![0u8, 0, 1, 2]),
+    )
+        .prop_map(|(cpu_m, mem_mi, priority, startup_s, placement)| PodGen {
+            cpu_m,
+            mem_mi,
+            priority,
+            startup_s,
+            placement,
+        })
+}
+
+fn arrival_gen() -> impl Strategy<Value = ArrivalGen> {
+    prop_oneof![
+        (0u32..HORIZON_S).prop_map(ArrivalGen::AtOnce),
+        (1u32..300, 0u32..600).prop_map(|(interval_s, start_s)| ArrivalGen::Every {
+            interval_s,
+            start_s
+        }),
+        (1u32..20).prop_map(|per_min| ArrivalGen::Poisson { per_min }),
+    ]
+}
+
+fn dur_gen() -> impl Strategy<Value = DurGen> {
+    prop_oneof![
+        (0u32..900).prop_map(DurGen::Constant),
+        (1u32..900).prop_map(DurGen::Exponential),
+        (0u32..300, 0u32..600).prop_map(|(a, b)| DurGen::Uniform(a, a + b)),
+        (1u32..600, 0.1f64..2.0).prop_map(|(m, s)| DurGen::LogNormal(m, s)),
+        (1u32..600, 0.5f64..3.0).prop_map(|(m, s)| DurGen::Weibull(m, s)),
+        (1u32..300, 1.1f64..3.0).prop_map(|(m, s)| DurGen::Pareto(m, s)),
+    ]
+}
+
+fn job_gen() -> impl Strategy<Value = JobGen> {
+    (1u32..25, pod_gen(), arrival_gen(), dur_gen()).prop_map(|(count, pod, arrival, dur)| JobGen {
+        count,
+        pod,
+        arrival,
+        dur,
+    })
+}
+
+fn event_gen() -> impl Strategy<Value = EventGen> {
+    (
+        0u32..=HORIZON_S,
+        0u8..9,
+        any::<u8>(),
+        prop::option::of(1u32..600),
+        1u32..4,
+    )
+        .prop_map(|(at_s, kind, pick, duration_s, count)| EventGen {
+            at_s,
+            kind,
+            pick,
+            duration_s,
+            count,
+        })
+}
+
+fn control_gen() -> impl Strategy<Value = ControlGen> {
+    (5u32..60, 10u32..300, 0u32..60, 0u32..7).prop_map(
+        |(grace_s, eviction_s, termination_s, backoff_limit)| ControlGen {
+            grace_s,
+            eviction_s,
+            termination_s,
+            backoff_limit,
+        },
+    )
+}
+
+fn scenario_gen() -> impl Strategy<Value = ScenarioGen> {
+    (
+        prop::option::weighted(0.7, control_gen()),
+        prop::collection::vec(pool_gen(), 1..4),
+        prop::collection::vec((0u32..6, pod_gen()), 0..3),
+        prop::collection::vec(job_gen(), 0..3),
+        prop::collection::vec(event_gen(), 0..10),
+        0..POLICIES.len(),
+        any::<u64>(),
+    )
+        .prop_map(
+            |(control, mut pools, services, jobs, mut events, policy, seed)| {
+                if pools.iter().all(|p| p.count == 0) {
+                    pools[0].count = 1;
+                }
+                events.sort_by_key(|e| e.at_s);
+                ScenarioGen {
+                    control,
+                    pools,
+                    services,
+                    jobs,
+                    events,
+                    policy,
+                    seed,
+                }
+            },
+        )
+}
+
+fn write_pod(out: &mut String, p: &PodGen) {
+    writeln!(out, "cpu = \"{}m\"", p.cpu_m).unwrap();
+    writeln!(out, "memory = \"{}Mi\"", p.mem_mi).unwrap();
+    writeln!(out, "priority = {}", p.priority).unwrap();
+    if let Some(s) = p.startup_s {
+        writeln!(out, "startup = \"{s}s\"").unwrap();
+    }
+    if p.placement >= 1 {
+        writeln!(out, "tolerations = [\"dedicated=special:NoSchedule\"]").unwrap();
+    }
+    if p.placement >= 2 {
+        writeln!(out, "node-selector = {{ tier = \"special\" }}").unwrap();
+    }
+}
+
+/// Renders the scenario as TOML. Node events name a node that exists at
+/// their time (tracking add-nodes and remove-node as the validator does);
+/// a node event with no node left to name is dropped.
+fn render(g: &ScenarioGen) -> String {
+    let mut s = String::new();
+    writeln!(
+        s,
+        "name = \"prop\"\nhorizon = \"{HORIZON_S}s\"\nsample-every = \"60s\""
+    )
+    .unwrap();
+    if let Some(c) = &g.control {
+        writeln!(
+            s,
+            "[control-plane]\nnode-monitor-grace = \"{}s\"\neviction-timeout = \"{}s\"\ntermination-grace = \"{}s\"\njob-backoff-limit = {}",
+            c.grace_s, c.eviction_s, c.termination_s, c.backoff_limit
+        )
+        .unwrap();
+    }
+    for (i, p) in g.pools.iter().enumerate() {
+        writeln!(
+            s,
+            "\n[[pools]]\nname = \"p{i}\"\ncount = {}\ncpu = \"{}m\"\nmemory = \"{}Mi\"",
+            p.count, p.cpu_m, p.mem_mi
+        )
+        .unwrap();
+        let zones: Vec<String> = (0..p.zones).map(|z| format!("\"z{z}\"")).collect();
+        writeln!(s, "zones = [{}]", zones.join(", ")).unwrap();
+        if let Some(m) = p.max_pods {
+            writeln!(s, "max-pods = {m}").unwrap();
+        }
+        if p.tainted {
+            writeln!(
+                s,
+                "labels = {{ tier = \"special\" }}\ntaints = [\"dedicated=special:NoSchedule\"]"
+            )
+            .unwrap();
+        }
+    }
+    for (i, (replicas, pod)) in g.services.iter().enumerate() {
+        writeln!(
+            s,
+            "\n[[services]]\nname = \"svc{i}\"\nreplicas = {replicas}"
+        )
+        .unwrap();
+        write_pod(&mut s, pod);
+    }
+    for (i, j) in g.jobs.iter().enumerate() {
+        writeln!(s, "\n[[jobs]]\nname = \"job{i}\"\ncount = {}", j.count).unwrap();
+        write_pod(&mut s, &j.pod);
+        let arrival = match &j.arrival {
+            ArrivalGen::AtOnce(at) => format!("{{ process = \"at-once\", at = \"{at}s\" }}"),
+            ArrivalGen::Every {
+                interval_s,
+                start_s,
+            } => format!(
+                "{{ process = \"every\", interval = \"{interval_s}s\", start = \"{start_s}s\" }}"
+            ),
+            ArrivalGen::Poisson { per_min } => {
+                format!("{{ process = \"poisson\", rate = \"{per_min}/m\" }}")
+            }
+        };
+        let dur = match &j.dur {
+            DurGen::Constant(v) => format!("{{ dist = \"constant\", value = \"{v}s\" }}"),
+            DurGen::Exponential(m) => format!("{{ dist = \"exponential\", mean = \"{m}s\" }}"),
+            DurGen::Uniform(a, b) => {
+                format!("{{ dist = \"uniform\", min = \"{a}s\", max = \"{b}s\" }}")
+            }
+            DurGen::LogNormal(m, sg) => {
+                format!("{{ dist = \"lognormal\", median = \"{m}s\", sigma = {sg} }}")
+            }
+            DurGen::Weibull(sc, sh) => {
+                format!("{{ dist = \"weibull\", scale = \"{sc}s\", shape = {sh} }}")
+            }
+            DurGen::Pareto(sc, sh) => {
+                format!("{{ dist = \"pareto\", scale = \"{sc}s\", shape = {sh} }}")
+            }
+        };
+        writeln!(s, "arrival = {arrival}\nduration = {dur}").unwrap();
+    }
+    // Node names alive over time, as the validator tracks them.
+    let mut alive: Vec<String> = Vec::new();
+    let mut next: Vec<u32> = g.pools.iter().map(|p| p.count).collect();
+    for (i, p) in g.pools.iter().enumerate() {
+        alive.extend((0..p.count).map(|k| format!("p{i}-{k}")));
+    }
+    for e in &g.events {
+        let at = e.at_s;
+        let node = |alive: &Vec<String>| -> Option<String> {
+            (!alive.is_empty()).then(|| alive[e.pick as usize % alive.len()].clone())
+        };
+        let body = match e.kind {
+            0..=4 => {
+                let Some(n) = node(&alive) else { continue };
+                let action = [
+                    "fail-node",
+                    "recover-node",
+                    "remove-node",
+                    "drain-node",
+                    "uncordon-node",
+                ][e.kind as usize];
+                if action == "remove-node" {
+                    alive.retain(|x| *x != n);
+                }
+                let mut b = format!("action = \"{action}\"\nnode = \"{n}\"");
+                if action == "fail-node" {
+                    if let Some(d) = e.duration_s {
+                        write!(b, "\nduration = \"{d}s\"").unwrap();
+                    }
+                }
+                b
+            }
+            5 | 6 => {
+                let zones = g.pools.iter().map(|p| p.zones).max().unwrap();
+                let zone = format!("z{}", e.pick % zones);
+                if e.kind == 5 {
+                    let mut b = format!("action = \"fail-zone\"\nzone = \"{zone}\"");
+                    if let Some(d) = e.duration_s {
+                        write!(b, "\nduration = \"{d}s\"").unwrap();
+                    }
+                    b
+                } else {
+                    format!("action = \"recover-zone\"\nzone = \"{zone}\"")
+                }
+            }
+            7 => {
+                let p = e.pick as usize % g.pools.len();
+                for _ in 0..e.count {
+                    alive.push(format!("p{p}-{}", next[p]));
+                    next[p] += 1;
+                }
+                format!(
+                    "action = \"add-nodes\"\npool = \"p{p}\"\ncount = {}",
+                    e.count
+                )
+            }
+            _ => {
+                if g.services.is_empty() {
+                    continue;
+                }
+                let svc = e.pick as usize % g.services.len();
+                format!(
+                    "action = \"scale-service\"\nservice = \"svc{svc}\"\nreplicas = {}",
+                    (e.pick / 7) % 7
+                )
+            }
+        };
+        writeln!(s, "\n[[events]]\nat = \"{at}s\"\n{body}").unwrap();
+    }
+    s
+}
+
+fn is_live(phase: PodPhase) -> bool {
+    matches!(
+        phase,
+        PodPhase::Pending | PodPhase::Starting | PodPhase::Running | PodPhase::Lost
+    )
+}
+
+/// The checks made after every event.
+fn check_step(sim: &Simulation, last: SimTime) -> Result<(), String> {
+    let c = &sim.cluster;
+    c.check_invariants()?;
+    let now = sim.now();
+    if now < last || now > sim.scenario.horizon {
+        return Err(format!("clock went from {last} to {now}"));
+    }
+    for n in &c.nodes {
+        if n.removed && !n.pods.is_empty() {
+            return Err(format!("removed node {} holds pods", n.name));
+        }
+        if !n.removed && !n.api_ready && n.up {
+            return Err(format!("{} is up but NotReady", n.name));
+        }
+    }
+    let mut live_tasks: BTreeMap<(u32, u32), u32> = BTreeMap::new();
+    for p in &c.pods {
+        if p.kind == PodKind::Job && is_live(p.phase) {
+            let k = live_tasks.entry((p.owner, p.task)).or_default();
+            *k += 1;
+            if *k > 1 {
+                return Err(format!(
+                    "job {} task {} has two live pods at {now}",
+                    p.owner, p.task
+                ));
+            }
+        }
+        let Some(node) = p.node else { continue };
+        let n = c.node(node);
+        match p.phase {
+            PodPhase::Starting | PodPhase::Running if !n.up || n.removed => {
+                return Err(format!(
+                    "pod {} {:?} on dead node {}",
+                    p.id.0, p.phase, n.name
+                ))
+            }
+            PodPhase::Lost if n.up => {
+                return Err(format!("pod {} lost on live node {}", p.id.0, n.name))
+            }
+            _ => {}
+        }
+        let spec = c.spec(p.spec);
+        if !spec
+            .node_selector
+            .iter()
+            .all(|(k, v)| n.labels.get(k) == Some(v))
+        {
+            return Err(format!(
+                "pod {} on {} ignores its node selector",
+                p.id.0, n.name
+            ));
+        }
+        let blocked = n.taints.iter().any(|t| {
+            t.effect == TaintEffect::NoSchedule && !spec.tolerations.iter().any(|x| x.tolerates(t))
+        });
+        if blocked {
+            return Err(format!("pod {} on {} despite a taint", p.id.0, n.name));
+        }
+    }
+    Ok(())
+}
+
+/// Once every event of an instant has been handled, no pending pod may fit
+/// on a live node that the scheduler considers (Ready, not cordoned, not
+/// removed) by the built-in profiles' filters: capacity that opened up must
+/// have been offered to the queue. (A machine that died but is not yet
+/// NotReady is left out: missing it only spares a pod from being lost.)
+fn no_pending_pod_fits(c: &Cluster) -> Result<(), String> {
+    let filters: Vec<_> = podsim::policy::default_filters()
+        .iter()
+        .map(|f| podsim::policy::make_filter(f).unwrap())
+        .collect();
+    for p in c.pods.iter().filter(|p| p.phase == PodPhase::Pending) {
+        let spec = c.spec(p.spec);
+        for n in c.nodes.iter().filter(|n| n.up && !n.removed) {
+            if filters.iter().all(|f| f.filter(spec, n).is_ok()) {
+                return Err(format!(
+                    "pod {} (pending since {}) fits on {} (free {:?}, {} pods)",
+                    p.id.0,
+                    p.submit,
+                    n.name,
+                    n.free(),
+                    n.pods.len()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs the scenario event by event, checking everything; returns the result.
+fn check_run(sc: &Scenario, policy: &str, seed: u64) -> Result<RunResult, String> {
+    let mut sim = Simulation::new(sc, policy, seed)?;
+    check_step(&sim, SimTime::ZERO)?;
+    let mut last = SimTime::ZERO;
+    let mut steps = 0u64;
+    // The cluster as it was after the last event handled so far.
+    let mut before = sim.cluster.clone();
+    while sim.step() {
+        steps += 1;
+        if sim.now() > last {
+            // Everything at instant `last` is done: nothing pending may fit.
+            no_pending_pod_fits(&before).map_err(|e| format!("at the end of {last}: {e}"))?;
+        }
+        check_step(&sim, last).map_err(|e| format!("after event {steps} at {}: {e}", sim.now()))?;
+        last = sim.now();
+        before.clone_from(&sim.cluster);
+        if steps > 1_000_000 {
+            return Err("runaway: over a million events".into());
+        }
+    }
+    check_step(&sim, last)?;
+    no_pending_pod_fits(&sim.cluster).map_err(|e| format!("at the horizon: {e}"))?;
+
+    // Each service has exactly its final declared replicas live.
+    let mut desired: Vec<u32> = sc.services.iter().map(|s| s.replicas).collect();
+    for e in &sc.events {
+        if let podsim::scenario::Action::ScaleService { service, replicas } = e.action {
+            desired[service] = replicas;
+        }
+    }
+    for (i, want) in desired.iter().enumerate() {
+        let live = sim
+            .cluster
+            .pods
+            .iter()
+            .filter(|p| p.kind == PodKind::Service && p.owner == i as u32 && is_live(p.phase))
+            .count() as u32;
+        if live != *want {
+            return Err(format!("service {i}: {live} live pods, {want} desired"));
+        }
+    }
+
+    // The last sample (at the horizon) shows the final state.
+    let c = &sim.cluster;
+    let phase_count = |ph: PodPhase| c.pods.iter().filter(|p| p.phase == ph).count() as u32;
+    let available: u64 = desired
+        .iter()
+        .enumerate()
+        .map(|(i, want)| {
+            let running = c
+                .pods
+                .iter()
+                .filter(|p| {
+                    p.kind == PodKind::Service
+                        && p.owner == i as u32
+                        && p.phase == PodPhase::Running
+                })
+                .count() as u32;
+            running.min(*want) as u64
+        })
+        .sum();
+    let live_nodes = c.nodes.iter().filter(|n| !n.removed);
+    let ready = live_nodes.clone().filter(|n| n.up && n.api_ready).count() as u32;
+    let down = live_nodes.filter(|n| !n.up).count() as u32;
+    let recorder = sim.recorder();
+    let Some(lastsample) = recorder.samples.last() else {
+        return Err("no samples".into());
+    };
+    let got = (
+        lastsample.pods_running,
+        lastsample.pods_pending,
+        lastsample.pods_starting,
+        lastsample.replicas_running,
+        lastsample.replicas_desired,
+        lastsample.nodes_ready,
+        lastsample.nodes_down,
+    );
+    let want = (
+        phase_count(PodPhase::Running),
+        phase_count(PodPhase::Pending),
+        phase_count(PodPhase::Starting),
+        available,
+        desired.iter().map(|&d| d as u64).sum::<u64>(),
+        ready,
+        down,
+    );
+    if lastsample.t != sc.horizon || got != want {
+        return Err(format!(
+            "last sample at {} (running, pending, starting, replicas available, desired, nodes ready, down) = {got:?}, state {want:?}",
+            lastsample.t
+        ));
+    }
+
+    // Facts only the final cluster state shows, for the counters below.
+    let lost_at_end = sim
+        .cluster
+        .pods
+        .iter()
+        .filter(|p| p.phase == PodPhase::Lost)
+        .count() as u64;
+    let limit = sc.control.job_backoff_limit;
+    let horizon = sc.horizon;
+    let r = sim.finish();
+    let s = &r.summary;
+    // Tasks given up: their last pod was attempt number `limit` and it was
+    // lost (pod slots are reused, so this is read from the records).
+    let mut attempts: BTreeMap<(&str, u32), Vec<&PodRecord>> = BTreeMap::new();
+    for p in r.pods.iter().filter(|p| p.kind == PodKind::Job) {
+        attempts.entry((&p.owner, p.task)).or_default().push(p);
+    }
+    let given_up = attempts
+        .values()
+        .filter(|v| {
+            let last = v.last().unwrap();
+            v.len() as u32 == limit + 1
+                && matches!(last.outcome, Outcome::Failed | Outcome::Evicted)
+        })
+        .count() as u64;
+    if s.evictions + lost_at_end != s.pods_evicted + s.pods_failed {
+        return Err(format!(
+            "evictions {} + lost at the end {lost_at_end} != evicted {} + failed {}",
+            s.evictions, s.pods_evicted, s.pods_failed
+        ));
+    }
+    if s.restarts != r.pods.iter().map(|p| p.restarts as u64).sum::<u64>() {
+        return Err(format!("restarts {} differ from the pods' sum", s.restarts));
+    }
+    if s.tasks_failed != given_up {
+        return Err(format!(
+            "tasks_failed {} but {given_up} tasks used up their attempts",
+            s.tasks_failed
+        ));
+    }
+    if let Some(a) = s.availability_pct {
+        if !(0.0..=100.0).contains(&a) {
+            return Err(format!("availability {a}"));
+        }
+    }
+    let samples = (horizon.as_micros() / sc.sample_every.as_micros() + 1) as usize;
+    if r.samples.len() != samples
+        || r.samples
+            .iter()
+            .enumerate()
+            .any(|(k, x)| x.t.as_micros() != k as u64 * sc.sample_every.as_micros())
+    {
+        return Err(format!(
+            "{} samples, expected {samples} evenly spaced",
+            r.samples.len()
+        ));
+    }
+    let sum = s.pods_completed
+        + s.pods_running_at_end
+        + s.pods_pending_at_end
+        + s.pods_failed
+        + s.pods_evicted
+        + s.pods_deleted;
+    if s.pods_submitted != sum || s.pods_submitted != r.pods.len() as u64 {
+        return Err(format!(
+            "submitted {} but outcomes sum to {sum} and there are {} records: {s:?}",
+            s.pods_submitted,
+            r.pods.len()
+        ));
+    }
+    let count = |o: Outcome| r.pods.iter().filter(|p| p.outcome == o).count() as u64;
+    let by_outcome = [
+        (Outcome::Completed, s.pods_completed),
+        (Outcome::Running, s.pods_running_at_end),
+        (Outcome::Pending, s.pods_pending_at_end),
+        (Outcome::Failed, s.pods_failed),
+        (Outcome::Evicted, s.pods_evicted),
+        (Outcome::Deleted, s.pods_deleted),
+    ];
+    for (o, n) in by_outcome {
+        if count(o) != n {
+            return Err(format!("{o}: {} records, summary says {n}", count(o)));
+        }
+    }
+
+    // Per-pod times.
+    for p in &r.pods {
+        let err = |what: &str| Err(format!("pod {} ({}): {what}: {p:?}", p.pod, p.outcome));
+        if p.submit > horizon {
+            return err("submitted after the horizon");
+        }
+        if let Some(b) = p.bind {
+            if b < p.submit {
+                return err("bound before submitted");
+            }
+        }
+        if let Some(st) = p.start {
+            if p.bind.is_none_or(|b| st < b) || st > horizon {
+                return err("started before bound or after the horizon");
+            }
+        }
+        if let Some(e) = p.end {
+            if e < p.submit || p.start.is_some_and(|st| e < st) || e > horizon {
+                return err("ended out of order");
+            }
+        }
+        match p.outcome {
+            Outcome::Pending => {
+                if p.bind.is_some() || !p.node.is_empty() || p.reason.is_empty() {
+                    return err("pending but bound, or without a reason");
+                }
+            }
+            Outcome::Completed => {
+                let (Some(st), Some(e)) = (p.start, p.end) else {
+                    return err("completed without a run");
+                };
+                if p.kind != PodKind::Job {
+                    return err("a service pod completed");
+                }
+                // A pod that never restarted ran exactly its drawn work.
+                let job = sc.jobs.iter().find(|j| j.name == p.owner).unwrap();
+                if let DurationDist::Constant { value } = job.duration {
+                    if p.restarts == 0 && e - st != SimTime::from_secs_f64(value) {
+                        return err("ran longer or shorter than its constant duration");
+                    }
+                }
+            }
+            Outcome::Running => {
+                if p.bind.is_none() || p.node.is_empty() {
+                    return err("running but never bound");
+                }
+                if p.end.is_some() {
+                    return err("running at the horizon but has an end time");
+                }
+            }
+            Outcome::Deleted => {
+                if p.kind != PodKind::Service {
+                    return err("a job pod deleted");
+                }
+            }
+            Outcome::Failed | Outcome::Evicted => {
+                if p.bind.is_none() {
+                    return err("failed or evicted but never bound");
+                }
+            }
+        }
+    }
+
+    // Job tasks: attempts 0, 1, 2, ... in order; at most one completion;
+    // no more attempts than the back-off limit allows.
+    let mut tasks: BTreeMap<(&str, u32), Vec<&PodRecord>> = BTreeMap::new();
+    for p in r.pods.iter().filter(|p| p.kind == PodKind::Job) {
+        tasks.entry((&p.owner, p.task)).or_default().push(p);
+    }
+    for ((job, task), pods) in &tasks {
+        for (k, p) in pods.iter().enumerate() {
+            if p.attempt != k as u32 {
+                return Err(format!(
+                    "{job} task {task}: attempt {} at position {k}",
+                    p.attempt
+                ));
+            }
+        }
+        if pods.len() as u32 > limit + 1 {
+            return Err(format!(
+                "{job} task {task}: {} attempts, limit {limit}",
+                pods.len()
+            ));
+        }
+        let done = pods
+            .iter()
+            .filter(|p| p.outcome == Outcome::Completed)
+            .count();
+        if done > 1 || (done == 1 && pods.last().unwrap().outcome != Outcome::Completed) {
+            return Err(format!("{job} task {task}: completions out of place"));
+        }
+    }
+    Ok(r)
+}
+
+proptest! {
+    // 64 cases by default; PROPTEST_CASES=5000 for a longer hunt.
+    #![proptest_config(Config {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64),
+        failure_persistence: None,
+        ..Config::default()
+    })]
+
+    #[test]
+    fn random_scenarios_keep_invariants_and_account_for_every_pod(g in scenario_gen()) {
+        let text = render(&g);
+        let sc = Scenario::parse(&text, "prop.toml")
+            .map_err(|e| TestCaseError::fail(format!("generated an invalid scenario: {e}\n{text}")))?;
+        let policy = POLICIES[g.policy];
+        let result = check_run(&sc, policy, g.seed);
+        prop_assert!(result.is_ok(), "{}\npolicy {policy}, seed {}\n{text}", result.unwrap_err(), g.seed);
+    }
+}
+
+/// The generator must produce scenarios that do something: check a fixed
+/// sample has failures, evictions, completions and pending pods somewhere.
+#[test]
+fn generator_covers_interesting_cases() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::{RngAlgorithm, TestRng, TestRunner};
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]),
+    );
+    let strategy = scenario_gen();
+    let mut totals = BTreeMap::<&str, u64>::new();
+    for _ in 0..64 {
+        let g = strategy.new_tree(&mut runner).unwrap().current();
+        let sc = Scenario::parse(&render(&g), "prop.toml").unwrap();
+        let r = check_run(&sc, POLICIES[g.policy], g.seed).unwrap();
+        let s = &r.summary;
+        for (k, v) in [
+            ("completed", s.pods_completed),
+            ("running", s.pods_running_at_end),
+            ("pending", s.pods_pending_at_end),
+            ("failed", s.pods_failed),
+            ("evicted", s.pods_evicted),
+            ("deleted", s.pods_deleted),
+            ("restarts", s.restarts),
+            ("tasks_failed", s.tasks_failed),
+        ] {
+            *totals.entry(k).or_default() += v;
+        }
+    }
+    println!("{totals:?}");
+    for (k, v) in &totals {
+        assert!(*v > 0, "no {k} in 64 generated scenarios: {totals:?}");
+    }
+}
