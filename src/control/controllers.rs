@@ -2,7 +2,7 @@
 //! controller (each task runs to completion; failed pods are recreated with
 //! exponential back-off up to a limit).
 
-use crate::cluster::{Outcome, Pod, PodId, PodKind, PodPhase, SpecId};
+use crate::cluster::{Outcome, Pod, PodId, PodPhase, SpecId};
 use crate::engine::SimTime;
 use crate::simulation::{Event, Role, Simulation};
 use crate::workload;
@@ -125,7 +125,18 @@ impl Simulation<'_> {
                 }
                 self.reconcile_service(svc);
             }
-            Role::Job(_) => self.job_task_failed(pod),
+            Role::Job(_) | Role::TraceJob(_) => self.job_task_failed(pod),
+            Role::TraceService(_) => {
+                // A long-running trace pod is replaced at once, as its
+                // controller (not in the trace) would.
+                self.new_pod(
+                    pod.spec,
+                    pod.owner as usize,
+                    pod.task,
+                    pod.attempt + 1,
+                    pod.work,
+                );
+            }
         }
     }
 
@@ -159,7 +170,7 @@ impl Simulation<'_> {
                 spec: pod.spec,
                 task: pod.task,
                 attempt: failures,
-                work: pod.work.unwrap_or_default(),
+                work: pod.work,
             },
         );
     }
@@ -170,9 +181,12 @@ impl Simulation<'_> {
         spec: SpecId,
         task: u32,
         attempt: u32,
-        work: SimTime,
+        work: Option<SimTime>,
     ) {
-        self.new_pod(spec, owner, task, attempt, Some(work));
+        // A trace task whose run time arrived while it waited to retry.
+        let work = work.or_else(|| self.known_trace_work(owner, task));
+        let pod = self.new_pod(spec, owner, task, attempt, work);
+        self.trace_pod_replaced(owner, task, pod);
     }
 
     pub(crate) fn job_arrival(&mut self, job: usize) {
@@ -208,7 +222,6 @@ impl Simulation<'_> {
         if let Role::Job(j) = self.owners[p.owner as usize].role {
             self.jobs[j].completed += 1;
         }
-        debug_assert_eq!(p.kind, PodKind::Job);
         self.cluster.pod_mut(pod).ended_at = Some(self.now);
         self.finish_pod(pod, Outcome::Completed);
         self.capacity_grew();

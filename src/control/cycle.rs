@@ -2,7 +2,7 @@
 //! scheduler for a node, bind.
 
 use crate::cluster::{NodeId, PodId, PodKind, PodPhase, SpecId};
-use crate::simulation::{Event, Simulation};
+use crate::simulation::{Event, Role, Simulation};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -103,14 +103,15 @@ impl Simulation<'_> {
         p.started_at.get_or_insert(now);
         p.run_started = Some(now);
         p.ended_at = None;
-        let (kind, owner, epoch, work) = (p.kind, p.owner as usize, p.epoch, p.work);
-        match kind {
-            PodKind::Service => self.service_running_changed(owner, 1),
-            PodKind::Job => {
-                let work = work.unwrap_or_default();
-                self.queue
-                    .push(now + work, Event::PodFinished { pod, epoch });
-            }
+        let (owner, epoch, work) = (p.owner as usize, p.epoch, p.work);
+        if let Role::Service(svc) = self.owners[owner].role {
+            self.service_running_changed(svc, 1);
+        }
+        // A pod with a run time completes after it; one without (a service,
+        // or a trace pod whose end the trace has not told yet) runs on.
+        if let Some(work) = work {
+            self.queue
+                .push(now + work, Event::PodFinished { pod, epoch });
         }
     }
 
@@ -121,12 +122,12 @@ impl Simulation<'_> {
         let p = self.cluster.pod(pod);
         let (phase, kind, owner, started) = (p.phase, p.kind, p.owner as usize, p.run_started);
         if phase == PodPhase::Running {
-            match kind {
-                PodKind::Service => self.service_running_changed(owner, -1),
-                PodKind::Job => {
-                    let cpu = self.cluster.spec_of(pod).requests.cpu_m;
-                    self.rec.lose_work(cpu, now - started.unwrap_or(now));
-                }
+            if let Role::Service(svc) = self.owners[owner].role {
+                self.service_running_changed(svc, -1);
+            }
+            if kind == PodKind::Job {
+                let cpu = self.cluster.spec_of(pod).requests.cpu_m;
+                self.rec.lose_work(cpu, now - started.unwrap_or(now));
             }
         }
         let p = self.cluster.pod_mut(pod);

@@ -13,6 +13,8 @@ mod cycle;
 mod node_lifecycle;
 mod queue;
 mod scheduler;
+mod trace_replay;
 
 pub use queue::PendingQueue;
 pub use scheduler::{Scheduler, Unschedulable};
+pub use trace_replay::TraceState;

@@ -18,8 +18,30 @@ pub use values::{parse_rate, Cpu, Dur, Mem, Rate};
 use crate::cluster::{Resources, Taint, Toleration};
 use crate::engine::SimTime;
 use crate::policy::ProfileSpec;
+use crate::workload::trace::{ReplayOptions, Scales, TraceFiles, TraceFormat};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// A trace to replay: which reader, which files, and how.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TraceSpec {
+    /// Names the trace's owners and, when it builds nodes, their pool.
+    pub name: String,
+    pub format: TraceFormat,
+    pub files: TraceFiles,
+    pub scales: Scales,
+    pub replay: ReplayOptions,
+    /// Create the cluster's nodes from the trace's machine events.
+    pub build_cluster: bool,
+    /// For nodes the trace creates: zones (round-robin), pod limit, price.
+    pub zones: Vec<String>,
+    pub max_pods: u32,
+    pub cost_per_hour: f64,
+    /// Applied to every pod of the trace.
+    pub startup: SimTime,
+    pub tolerations: Vec<Toleration>,
+    pub node_selector: BTreeMap<String, String>,
+}
 
 /// Kubernetes' defaults for the control plane's timings (see `docs/kubernetes-model.md`).
 #[derive(Clone, Debug, PartialEq)]
@@ -226,6 +248,10 @@ pub struct Scenario {
     /// Sorted by time; events at the same time keep their file order.
     pub events: Vec<ScenarioEvent>,
     pub profiles: Vec<ProfileSpec>,
+    /// Real traces to replay.
+    pub traces: Vec<TraceSpec>,
+    /// The folder relative paths in the file are resolved against.
+    pub base_dir: PathBuf,
     /// Where it was read from (a path, or `<built-in NAME>`).
     pub source: String,
     /// The file's text, copied into the output folder for provenance.

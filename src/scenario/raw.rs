@@ -27,6 +27,36 @@ pub struct RawScenario {
     pub events: Vec<RawEvent>,
     #[serde(default)]
     pub profiles: Vec<RawProfile>,
+    #[serde(default)]
+    pub traces: Vec<RawTrace>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawTrace {
+    pub name: Option<Spanned<String>>,
+    pub format: Spanned<String>,
+    pub pods: Option<Spanned<String>>,
+    pub nodes: Option<Spanned<String>>,
+    pub cpu_scale: Option<Spanned<Cpu>>,
+    pub memory_scale: Option<Spanned<Mem>>,
+    pub from: Option<Spanned<Dur>>,
+    pub until: Option<Spanned<Dur>>,
+    pub time_scale: Option<Spanned<f64>>,
+    pub sample: Option<Spanned<f64>>,
+    pub every_nth_job: Option<Spanned<u32>>,
+    #[serde(default)]
+    pub strict: bool,
+    pub reorder_window: Option<Spanned<u32>>,
+    pub build_cluster: Option<bool>,
+    pub zones: Option<Spanned<Vec<String>>>,
+    pub max_pods: Option<Spanned<u32>>,
+    pub cost_per_hour: Option<Spanned<f64>>,
+    pub startup: Option<Dur>,
+    #[serde(default)]
+    pub tolerations: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub node_selector: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

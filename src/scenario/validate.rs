@@ -12,6 +12,8 @@ use toml::Spanned;
 struct Ctx<'a> {
     file: &'a str,
     text: &'a str,
+    /// Relative paths in the file are resolved against this folder.
+    base_dir: PathBuf,
 }
 
 impl Ctx<'_> {
@@ -50,7 +52,15 @@ pub(super) fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
         });
         ScenarioError::at(file, text, e.span(), field, msg)
     })?;
-    let cx = Ctx { file, text };
+    let base_dir = Path::new(file)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty() && p.is_dir())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let cx = Ctx {
+        file,
+        text,
+        base_dir,
+    };
     build(&cx, raw, text)
 }
 
@@ -124,10 +134,12 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
     };
 
     // Pools.
-    if raw.pools.is_empty() {
+    let traces = traces(cx, &raw.traces)?;
+    let trace_builds_nodes = traces.iter().any(|t| t.build_cluster);
+    if raw.pools.is_empty() && !trace_builds_nodes {
         return Err(cx.err_nowhere(
             "pools",
-            "the scenario has no [[pools]]: a cluster needs at least one node",
+            "the scenario has no [[pools]] and no trace that builds nodes: a cluster needs at least one node",
         ));
     }
     let mut pools = Vec::new();
@@ -218,7 +230,7 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
             taints,
         });
     }
-    if pools.iter().all(|p| p.count == 0) {
+    if !trace_builds_nodes && pools.iter().all(|p| p.count == 0) {
         let span = raw.pools[0].count.span();
         return Err(cx.err(
             span,
@@ -365,9 +377,213 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
         jobs,
         events,
         profiles,
+        traces,
+        base_dir: cx.base_dir.clone(),
         source: cx.file.to_string(),
         text: text.to_string(),
     })
+}
+
+fn traces(cx: &Ctx, raw: &[RawTrace]) -> Result<Vec<TraceSpec>, ScenarioError> {
+    use crate::workload::trace::{expand_paths, ReplayOptions, Scales, TraceFiles, TraceFormat};
+    let mut out: Vec<TraceSpec> = Vec::new();
+    for (i, t) in raw.iter().enumerate() {
+        let f = |k: &str| format!("traces[{i}].{k}");
+        let format = TraceFormat::parse(t.format.get_ref()).ok_or_else(|| {
+            cx.err(
+                t.format.span(),
+                f("format"),
+                format!(
+                    "unknown trace format {:?} (known: {})",
+                    t.format.get_ref(),
+                    list(TraceFormat::NAMES)
+                ),
+            )
+        })?;
+        let name = match &t.name {
+            Some(n) => {
+                if !is_folder_name(n.get_ref()) {
+                    return Err(cx.err(
+                        n.span(),
+                        f("name"),
+                        "a trace name must start with a letter or digit and use only letters, digits, '-', '_' and '.'",
+                    ));
+                }
+                n.get_ref().clone()
+            }
+            None => format.name().to_string(),
+        };
+        if out.iter().any(|o| o.name == name) {
+            let span = t.name.as_ref().map_or(t.format.span(), |n| n.span());
+            return Err(cx.err(
+                span,
+                f("name"),
+                format!("two traces are named {name:?}; give each a distinct `name`"),
+            ));
+        }
+        let files_of = |v: &Option<Spanned<String>>,
+                        key: &str|
+         -> Result<Vec<PathBuf>, ScenarioError> {
+            match v {
+                None => Ok(Vec::new()),
+                Some(p) => expand_paths(&cx.base_dir, p.get_ref()).map_err(|why| {
+                    cx.err(
+                        p.span(),
+                        f(key),
+                        format!(
+                            "{why} (paths are relative to the scenario's folder; docs/traces.md says where to download the {} trace)",
+                            format.name()
+                        ),
+                    )
+                }),
+            }
+        };
+        let files = TraceFiles {
+            pods: files_of(&t.pods, "pods")?,
+            nodes: files_of(&t.nodes, "nodes")?,
+        };
+        if files.pods.is_empty() && files.nodes.is_empty() {
+            return Err(cx.err(
+                t.format.span(),
+                f("pods"),
+                "a trace needs `pods`, `nodes` or both",
+            ));
+        }
+        if !files.nodes.is_empty() && !format.has_machines() {
+            let span = t.nodes.as_ref().map_or(t.format.span(), |n| n.span());
+            return Err(cx.err(
+                span,
+                f("nodes"),
+                format!("the {} format has no machine file", format.name()),
+            ));
+        }
+        let d = Scales::default();
+        let scales = Scales {
+            cpu_m: t.cpu_scale.as_ref().map_or(d.cpu_m, |c| c.get_ref().0),
+            memory: t.memory_scale.as_ref().map_or(d.memory, |m| m.get_ref().0),
+        };
+        if let Some(c) = t.cpu_scale.as_ref().filter(|c| c.get_ref().0 == 0) {
+            return Err(cx.err(c.span(), f("cpu-scale"), "must be more than zero"));
+        }
+        if let Some(m) = t.memory_scale.as_ref().filter(|m| m.get_ref().0 == 0) {
+            return Err(cx.err(m.span(), f("memory-scale"), "must be more than zero"));
+        }
+        let from = t.from.as_ref().map_or(SimTime::ZERO, |d| d.get_ref().0);
+        let until = t.until.as_ref().map(|d| d.get_ref().0);
+        if let (Some(u), Some(span)) = (until, t.until.as_ref().map(|u| u.span())) {
+            if u <= from {
+                return Err(cx.err(span, f("until"), "`until` must come after `from`"));
+            }
+        }
+        let time_scale = match &t.time_scale {
+            Some(k) if !(k.get_ref().is_finite() && *k.get_ref() > 0.0) => {
+                return Err(cx.err(
+                    k.span(),
+                    f("time-scale"),
+                    "must be a positive number (0.5 replays twice as fast)",
+                ))
+            }
+            Some(k) => *k.get_ref(),
+            None => 1.0,
+        };
+        let sample_fraction = match &t.sample {
+            Some(s) if !(*s.get_ref() > 0.0 && *s.get_ref() <= 1.0) => {
+                return Err(cx.err(
+                    s.span(),
+                    f("sample"),
+                    "a fraction of jobs: more than 0, at most 1",
+                ))
+            }
+            Some(s) => Some(*s.get_ref()),
+            None => None,
+        };
+        let every_nth_job = match &t.every_nth_job {
+            Some(n) if *n.get_ref() == 0 => {
+                return Err(cx.err(n.span(), f("every-nth-job"), "must be at least 1"))
+            }
+            Some(n) => Some(*n.get_ref()),
+            None => None,
+        };
+        let reorder_window = match &t.reorder_window {
+            Some(n) if *n.get_ref() == 0 => {
+                return Err(cx.err(n.span(), f("reorder-window"), "must be at least 1"))
+            }
+            Some(n) => *n.get_ref() as usize,
+            None => ReplayOptions::default().reorder_window,
+        };
+        let build_cluster = t.build_cluster.unwrap_or(!files.nodes.is_empty());
+        if build_cluster && files.nodes.is_empty() {
+            return Err(cx.err(
+                t.format.span(),
+                f("build-cluster"),
+                "build-cluster needs a `nodes` file",
+            ));
+        }
+        let zones = match &t.zones {
+            Some(z)
+                if z.get_ref().is_empty()
+                    || z.get_ref()
+                        .iter()
+                        .any(|s| s.is_empty() || s.contains(char::is_whitespace)) =>
+            {
+                return Err(cx.err(
+                    z.span(),
+                    f("zones"),
+                    "zones must be a non-empty list of names without spaces",
+                ))
+            }
+            Some(z) => z.get_ref().clone(),
+            None => vec!["default".to_string()],
+        };
+        let max_pods = match &t.max_pods {
+            Some(m) if *m.get_ref() == 0 => {
+                return Err(cx.err(m.span(), f("max-pods"), "max-pods must be at least 1"))
+            }
+            Some(m) => *m.get_ref(),
+            None => 110,
+        };
+        let cost_per_hour = match &t.cost_per_hour {
+            Some(c) if !(c.get_ref().is_finite() && *c.get_ref() >= 0.0) => {
+                return Err(cx.err(
+                    c.span(),
+                    f("cost-per-hour"),
+                    "must be a non-negative number",
+                ))
+            }
+            Some(c) => *c.get_ref(),
+            None => 0.0,
+        };
+        let mut tolerations = Vec::new();
+        for (j, tol) in t.tolerations.iter().enumerate() {
+            tolerations.push(
+                parse_toleration(tol.get_ref())
+                    .map_err(|m| cx.err(tol.span(), format!("traces[{i}].tolerations[{j}]"), m))?,
+            );
+        }
+        out.push(TraceSpec {
+            name,
+            format,
+            files,
+            scales,
+            replay: ReplayOptions {
+                from,
+                until,
+                time_scale,
+                sample_fraction,
+                every_nth_job,
+                strict: t.strict,
+                reorder_window,
+            },
+            build_cluster,
+            zones,
+            max_pods,
+            cost_per_hour,
+            startup: t.startup.map_or(SimTime::ZERO, |d| d.0),
+            tolerations,
+            node_selector: t.node_selector.clone(),
+        });
+    }
+    Ok(out)
 }
 
 fn arrival(cx: &Ctx, i: usize, a: &Spanned<RawArrival>) -> Result<Arrival, ScenarioError> {

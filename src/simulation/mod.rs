@@ -34,7 +34,7 @@ pub enum Event {
         spec: SpecId,
         task: u32,
         attempt: u32,
-        work: SimTime,
+        work: Option<SimTime>,
     },
     /// `node-monitor-grace` after a failure: the control plane notices.
     NodeNotReady { node: NodeId, epoch: u32 },
@@ -46,6 +46,10 @@ pub enum Event {
     RecoverNode { node: NodeId, epoch: u32 },
     /// Run the scheduler over the pending pods.
     ScheduleCycle,
+    /// The next items of trace number `trace`'s pod stream are due.
+    TracePods { trace: u32 },
+    /// The next machine events of trace number `trace` are due.
+    TraceNodes { trace: u32 },
 }
 
 /// The replica controller's view of one service.
@@ -78,6 +82,10 @@ pub enum Role {
     Service(usize),
     /// Scenario job number `n`: each task runs to completion, retried with back-off.
     Job(usize),
+    /// A job of trace number `n`: retried with back-off like a scenario job.
+    TraceJob(usize),
+    /// A long-running pod of trace number `n`: replaced at once when lost.
+    TraceService(usize),
 }
 
 /// An entry of the owner table that pods point into.
@@ -86,6 +94,18 @@ pub struct Owner {
     pub name: String,
     pub kind: PodKind,
     pub role: Role,
+}
+
+/// What a new node is like, apart from its name.
+#[derive(Clone, Debug)]
+pub(crate) struct NodeTemplate {
+    pub pool: u32,
+    pub zone: String,
+    pub allocatable: Resources,
+    pub max_pods: u32,
+    pub labels: BTreeMap<String, String>,
+    pub taints: Vec<crate::cluster::Taint>,
+    pub cost_per_hour: f64,
 }
 
 /// One run of one scenario under one policy and seed.
@@ -112,6 +132,9 @@ pub struct Simulation<'s> {
     pub(crate) replicas_available: u64,
     pub(crate) replicas_desired: u64,
     pub(crate) node_by_name: BTreeMap<String, NodeId>,
+    pub(crate) traces: Vec<crate::control::TraceState>,
+    /// A trace error under `strict`: the run stops and reports it.
+    pub(crate) fatal: Option<String>,
     pub(crate) pool_next: Vec<u32>,
     next_sample: SimTime,
     finished: bool,
@@ -153,6 +176,8 @@ impl<'s> Simulation<'s> {
             replicas_available: 0,
             replicas_desired: 0,
             node_by_name: BTreeMap::new(),
+            traces: Vec::new(),
+            fatal: None,
             pool_next: vec![0; scenario.pools.len()],
             next_sample: SimTime::ZERO,
             finished: false,
@@ -193,6 +218,7 @@ impl<'s> Simulation<'s> {
                 sim.queue.push(first, Event::JobArrival { job: j as u32 });
             }
         }
+        sim.open_traces()?;
         for (s, svc) in scenario.services.iter().enumerate() {
             let spec = sim.cluster.add_spec(spec_from(&svc.template));
             sim.services.push(ServiceState {
@@ -276,15 +302,12 @@ impl<'s> Simulation<'s> {
         *self.cluster.pod(pod)
     }
 
-    /// Creates node `<pool>-<next index>`, up and Ready.
+    /// Creates node `<pool>-<next index>` of a scenario pool, up and Ready.
     pub(crate) fn add_node(&mut self, pool: usize) -> NodeId {
         let p = &self.scenario.pools[pool];
         let index = self.pool_next[pool];
         self.pool_next[pool] += 1;
-        let name = format!("{}-{index}", p.name);
-        let node = Node {
-            id: NodeId(0),
-            name: name.clone(),
+        let template = NodeTemplate {
             pool: pool as u32,
             zone: p.zones[index as usize % p.zones.len()].clone(),
             allocatable: p.allocatable,
@@ -292,6 +315,22 @@ impl<'s> Simulation<'s> {
             labels: p.labels.clone(),
             taints: p.taints.clone(),
             cost_per_hour: p.cost_per_hour,
+        };
+        self.add_named_node(format!("{}-{index}", p.name), template)
+    }
+
+    /// Creates a node, up and Ready, from a name and a template.
+    pub(crate) fn add_named_node(&mut self, name: String, t: NodeTemplate) -> NodeId {
+        let node = Node {
+            id: NodeId(0),
+            name: name.clone(),
+            pool: t.pool,
+            zone: t.zone,
+            allocatable: t.allocatable,
+            max_pods: t.max_pods,
+            labels: t.labels,
+            taints: t.taints,
+            cost_per_hour: t.cost_per_hour,
             requested: Resources::ZERO,
             requested_for_scoring: Resources::ZERO,
             pods: Vec::new(),
@@ -331,6 +370,10 @@ impl<'s> Simulation<'s> {
     /// or nothing is left to happen.
     pub fn step(&mut self) -> bool {
         if self.finished {
+            return false;
+        }
+        if self.fatal.is_some() {
+            self.finished = true;
             return false;
         }
         let horizon = self.scenario.horizon;
@@ -383,6 +426,10 @@ impl<'s> Simulation<'s> {
     /// (for example a full disk) instead of panicking.
     pub fn try_finish(mut self) -> Result<RunResult, String> {
         while self.step() {}
+        if let Some(e) = self.fatal.take() {
+            return Err(e);
+        }
+        self.log_trace_stats();
         for pod in self.cluster.live_pods() {
             let p = self.cluster.pod(pod);
             let outcome = match p.phase {
@@ -430,6 +477,8 @@ impl<'s> Simulation<'s> {
                 }
             }
             Event::ScheduleCycle => self.schedule_cycle(),
+            Event::TracePods { trace } => self.trace_pods(trace as usize),
+            Event::TraceNodes { trace } => self.trace_nodes(trace as usize),
         }
     }
 
