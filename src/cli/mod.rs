@@ -210,6 +210,12 @@ fn run_scenario(
     let dir = write_scenario_outputs(out, sc, &results, &wall)
         .map_err(|e| CliError::Failure(e.to_string()))?;
     if !quiet {
+        // What each trace read is the same in every run of a seed; show the first run's.
+        if let Some(first) = results.first() {
+            for e in first.log.iter().filter(|e| e.kind == "trace-read") {
+                eprintln!("trace {}: {}", e.subject, e.detail);
+            }
+        }
         println!("{}", comparison_table(&results));
         println!("wrote {}/ (summary.csv, timings.csv, <policy>/seed-<seed>/{{pods,timeseries,nodes,events}}.csv)", dir.display());
     }
