@@ -11,6 +11,8 @@
 //! Column meanings follow the traces' authors; see `docs/traces.md`.
 
 mod files;
+pub mod google_2011;
+mod headerless;
 pub mod podsim;
 pub mod replay;
 
@@ -27,14 +29,18 @@ use std::path::PathBuf;
 pub enum TraceFormat {
     /// podsim's own CSV (see `docs/traces.md`).
     Podsim,
+    /// Google cluster-data 2011: `task_events` and `machine_events` part
+    /// files (see [`google_2011`]).
+    Google2011,
 }
 
 impl TraceFormat {
-    pub const NAMES: &'static [&'static str] = &["podsim"];
+    pub const NAMES: &'static [&'static str] = &["podsim", "google-2011"];
 
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "podsim" => Some(Self::Podsim),
+            "google-2011" => Some(Self::Google2011),
             _ => None,
         }
     }
@@ -42,13 +48,14 @@ impl TraceFormat {
     pub fn name(self) -> &'static str {
         match self {
             Self::Podsim => "podsim",
+            Self::Google2011 => "google-2011",
         }
     }
 
     /// Whether the format describes machines (so it can build the cluster).
     pub fn has_machines(self) -> bool {
         match self {
-            Self::Podsim => true,
+            Self::Podsim | Self::Google2011 => true,
         }
     }
 }
@@ -232,6 +239,7 @@ pub fn open_pods(
 ) -> Result<PodStream, TraceError> {
     match format {
         TraceFormat::Podsim => podsim::open_pods(&files.pods, scales),
+        TraceFormat::Google2011 => google_2011::open_pods(&files.pods, scales),
     }
 }
 
@@ -246,5 +254,6 @@ pub fn open_nodes(
     }
     match format {
         TraceFormat::Podsim => podsim::open_nodes(&files.nodes, scales).map(Some),
+        TraceFormat::Google2011 => google_2011::open_nodes(&files.nodes, scales).map(Some),
     }
 }
