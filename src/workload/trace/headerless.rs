@@ -31,6 +31,11 @@ pub(super) fn first_row(
     }
 }
 
+/// Whether a field reads as a number (decimal or with an exponent).
+pub(super) fn is_number(s: &str) -> bool {
+    s.trim().parse::<f64>().is_ok_and(f64::is_finite)
+}
+
 /// The value of `raw` (`0.2493`, `12`, or `6.9e-05`) times `num / den`,
 /// rounded to the nearest whole unit. Decimals are converted exactly; only
 /// a value written with an exponent goes through floating point.

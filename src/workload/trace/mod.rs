@@ -10,6 +10,7 @@
 //!
 //! Column meanings follow the traces' authors; see `docs/traces.md`.
 
+pub mod alibaba_2018;
 mod files;
 pub mod google_2011;
 mod headerless;
@@ -29,17 +30,21 @@ use std::path::PathBuf;
 pub enum TraceFormat {
     /// podsim's own CSV (see `docs/traces.md`).
     Podsim,
+    /// Alibaba cluster-trace-v2018: `container_meta.csv` or `batch_task.csv`,
+    /// and `machine_meta.csv` (see [`alibaba_2018`]).
+    Alibaba2018,
     /// Google cluster-data 2011: `task_events` and `machine_events` part
     /// files (see [`google_2011`]).
     Google2011,
 }
 
 impl TraceFormat {
-    pub const NAMES: &'static [&'static str] = &["podsim", "google-2011"];
+    pub const NAMES: &'static [&'static str] = &["podsim", "alibaba-2018", "google-2011"];
 
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "podsim" => Some(Self::Podsim),
+            "alibaba-2018" => Some(Self::Alibaba2018),
             "google-2011" => Some(Self::Google2011),
             _ => None,
         }
@@ -48,6 +53,7 @@ impl TraceFormat {
     pub fn name(self) -> &'static str {
         match self {
             Self::Podsim => "podsim",
+            Self::Alibaba2018 => "alibaba-2018",
             Self::Google2011 => "google-2011",
         }
     }
@@ -55,7 +61,7 @@ impl TraceFormat {
     /// Whether the format describes machines (so it can build the cluster).
     pub fn has_machines(self) -> bool {
         match self {
-            Self::Podsim | Self::Google2011 => true,
+            Self::Podsim | Self::Alibaba2018 | Self::Google2011 => true,
         }
     }
 }
@@ -239,6 +245,7 @@ pub fn open_pods(
 ) -> Result<PodStream, TraceError> {
     match format {
         TraceFormat::Podsim => podsim::open_pods(&files.pods, scales),
+        TraceFormat::Alibaba2018 => alibaba_2018::open_pods(&files.pods, scales),
         TraceFormat::Google2011 => google_2011::open_pods(&files.pods, scales),
     }
 }
@@ -254,6 +261,7 @@ pub fn open_nodes(
     }
     match format {
         TraceFormat::Podsim => podsim::open_nodes(&files.nodes, scales).map(Some),
+        TraceFormat::Alibaba2018 => alibaba_2018::open_nodes(&files.nodes, scales).map(Some),
         TraceFormat::Google2011 => google_2011::open_nodes(&files.nodes, scales).map(Some),
     }
 }
