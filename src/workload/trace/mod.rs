@@ -11,6 +11,7 @@
 //! Column meanings follow the traces' authors; see `docs/traces.md`.
 
 pub mod alibaba_2018;
+pub mod azure_vm;
 mod files;
 pub mod google_2011;
 mod headerless;
@@ -36,16 +37,20 @@ pub enum TraceFormat {
     /// Google cluster-data 2011: `task_events` and `machine_events` part
     /// files (see [`google_2011`]).
     Google2011,
+    /// Azure public VM traces V1 and V2: `vmtable.csv` (see [`azure_vm`]).
+    AzureVm,
 }
 
 impl TraceFormat {
-    pub const NAMES: &'static [&'static str] = &["podsim", "alibaba-2018", "google-2011"];
+    pub const NAMES: &'static [&'static str] =
+        &["podsim", "alibaba-2018", "google-2011", "azure-vm"];
 
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "podsim" => Some(Self::Podsim),
             "alibaba-2018" => Some(Self::Alibaba2018),
             "google-2011" => Some(Self::Google2011),
+            "azure-vm" => Some(Self::AzureVm),
             _ => None,
         }
     }
@@ -55,6 +60,7 @@ impl TraceFormat {
             Self::Podsim => "podsim",
             Self::Alibaba2018 => "alibaba-2018",
             Self::Google2011 => "google-2011",
+            Self::AzureVm => "azure-vm",
         }
     }
 
@@ -62,6 +68,7 @@ impl TraceFormat {
     pub fn has_machines(self) -> bool {
         match self {
             Self::Podsim | Self::Alibaba2018 | Self::Google2011 => true,
+            Self::AzureVm => false,
         }
     }
 }
@@ -247,6 +254,7 @@ pub fn open_pods(
         TraceFormat::Podsim => podsim::open_pods(&files.pods, scales),
         TraceFormat::Alibaba2018 => alibaba_2018::open_pods(&files.pods, scales),
         TraceFormat::Google2011 => google_2011::open_pods(&files.pods, scales),
+        TraceFormat::AzureVm => azure_vm::open_pods(&files.pods, scales),
     }
 }
 
@@ -263,5 +271,10 @@ pub fn open_nodes(
         TraceFormat::Podsim => podsim::open_nodes(&files.nodes, scales).map(Some),
         TraceFormat::Alibaba2018 => alibaba_2018::open_nodes(&files.nodes, scales).map(Some),
         TraceFormat::Google2011 => google_2011::open_nodes(&files.nodes, scales).map(Some),
+        TraceFormat::AzureVm => Err(TraceError::new(
+            files.nodes[0].display().to_string(),
+            None,
+            "the azure-vm format has no machine file",
+        )),
     }
 }
