@@ -10,7 +10,11 @@
 //!
 //! Column meanings follow the traces' authors; see `docs/traces.md`.
 
+pub mod alibaba_2018;
+pub mod azure_vm;
 mod files;
+pub mod google_2011;
+mod headerless;
 pub mod podsim;
 pub mod replay;
 
@@ -27,14 +31,26 @@ use std::path::PathBuf;
 pub enum TraceFormat {
     /// podsim's own CSV (see `docs/traces.md`).
     Podsim,
+    /// Alibaba cluster-trace-v2018: `container_meta.csv` or `batch_task.csv`,
+    /// and `machine_meta.csv` (see [`alibaba_2018`]).
+    Alibaba2018,
+    /// Google cluster-data 2011: `task_events` and `machine_events` part
+    /// files (see [`google_2011`]).
+    Google2011,
+    /// Azure public VM traces V1 and V2: `vmtable.csv` (see [`azure_vm`]).
+    AzureVm,
 }
 
 impl TraceFormat {
-    pub const NAMES: &'static [&'static str] = &["podsim"];
+    pub const NAMES: &'static [&'static str] =
+        &["podsim", "alibaba-2018", "google-2011", "azure-vm"];
 
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "podsim" => Some(Self::Podsim),
+            "alibaba-2018" => Some(Self::Alibaba2018),
+            "google-2011" => Some(Self::Google2011),
+            "azure-vm" => Some(Self::AzureVm),
             _ => None,
         }
     }
@@ -42,13 +58,17 @@ impl TraceFormat {
     pub fn name(self) -> &'static str {
         match self {
             Self::Podsim => "podsim",
+            Self::Alibaba2018 => "alibaba-2018",
+            Self::Google2011 => "google-2011",
+            Self::AzureVm => "azure-vm",
         }
     }
 
     /// Whether the format describes machines (so it can build the cluster).
     pub fn has_machines(self) -> bool {
         match self {
-            Self::Podsim => true,
+            Self::Podsim | Self::Alibaba2018 | Self::Google2011 => true,
+            Self::AzureVm => false,
         }
     }
 }
@@ -232,6 +252,9 @@ pub fn open_pods(
 ) -> Result<PodStream, TraceError> {
     match format {
         TraceFormat::Podsim => podsim::open_pods(&files.pods, scales),
+        TraceFormat::Alibaba2018 => alibaba_2018::open_pods(&files.pods, scales),
+        TraceFormat::Google2011 => google_2011::open_pods(&files.pods, scales),
+        TraceFormat::AzureVm => azure_vm::open_pods(&files.pods, scales),
     }
 }
 
@@ -246,5 +269,12 @@ pub fn open_nodes(
     }
     match format {
         TraceFormat::Podsim => podsim::open_nodes(&files.nodes, scales).map(Some),
+        TraceFormat::Alibaba2018 => alibaba_2018::open_nodes(&files.nodes, scales).map(Some),
+        TraceFormat::Google2011 => google_2011::open_nodes(&files.nodes, scales).map(Some),
+        TraceFormat::AzureVm => Err(TraceError::new(
+            files.nodes[0].display().to_string(),
+            None,
+            "the azure-vm format has no machine file",
+        )),
     }
 }
