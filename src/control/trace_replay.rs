@@ -220,6 +220,13 @@ impl Simulation<'_> {
                 let epoch = p.epoch;
                 self.queue.push(at, Event::PodFinished { pod, epoch });
             }
+            // Killed before it ever ran (the trace's `ran` is zero): withdraw it.
+            PodPhase::Pending if ran == SimTime::ZERO => {
+                let spec = p.spec;
+                self.pending.remove(spec, pod);
+                self.cluster.pod_mut(pod).ended_at = Some(self.now);
+                self.finish_pod(pod, crate::cluster::Outcome::Deleted);
+            }
             PodPhase::Pending | PodPhase::Starting => {}
             // It will be replaced; the replacement runs for `ran`.
             _ => {
@@ -351,7 +358,10 @@ impl Simulation<'_> {
                 ));
             }
             if t.ends_unmatched > 0 {
-                parts.push(format!("{} ends of pods not replayed", t.ends_unmatched));
+                parts.push(format!(
+                    "{} ends of pods not replayed (outside the window or sampled out)",
+                    t.ends_unmatched
+                ));
             }
             let detail = parts.join("; ");
             self.rec.log(end, "trace-read", name, detail);

@@ -79,12 +79,15 @@ impl fmt::Display for TraceFormat {
     }
 }
 
-/// What 1.0 means for formats that normalize CPU or memory.
+/// What the full scale of a normalized value means, for formats that
+/// normalize CPU or memory: Google's 1.0, Alibaba's 100. Formats with
+/// absolute units (cores, MiB) ignore these; each reader's doc says which
+/// scale it uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Scales {
-    /// Millicores that a normalized CPU of 1.0 stands for.
+    /// Millicores that a normalized CPU at full scale stands for.
     pub cpu_m: u64,
-    /// Bytes that a normalized memory of 1.0 stands for.
+    /// Bytes that a normalized memory at full scale stands for.
     pub memory: u64,
 }
 
@@ -114,7 +117,8 @@ pub enum TraceRun {
 /// A pod as a trace describes it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TracePod {
-    /// Unique within the trace: used to match a later [`PodItem::End`].
+    /// Unique among the trace's pods that have not ended yet: used to match
+    /// a later [`PodItem::End`] (a task resubmitted after it ended may reuse it).
     pub key: String,
     /// The job, task group or application it belongs to.
     pub owner: String,
