@@ -10,6 +10,7 @@
 //!
 //! Column meanings follow the traces' authors; see `docs/traces.md`.
 
+pub mod alibaba_gpu_2023;
 mod files;
 pub mod podsim;
 pub mod replay;
@@ -27,14 +28,17 @@ use std::path::PathBuf;
 pub enum TraceFormat {
     /// podsim's own CSV (see `docs/traces.md`).
     Podsim,
+    /// Alibaba cluster-trace-gpu-v2023 ("openb"): a pod list and a node list.
+    AlibabaGpu2023,
 }
 
 impl TraceFormat {
-    pub const NAMES: &'static [&'static str] = &["podsim"];
+    pub const NAMES: &'static [&'static str] = &["podsim", "alibaba-gpu-2023"];
 
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "podsim" => Some(Self::Podsim),
+            "alibaba-gpu-2023" => Some(Self::AlibabaGpu2023),
             _ => None,
         }
     }
@@ -42,13 +46,14 @@ impl TraceFormat {
     pub fn name(self) -> &'static str {
         match self {
             Self::Podsim => "podsim",
+            Self::AlibabaGpu2023 => "alibaba-gpu-2023",
         }
     }
 
     /// Whether the format describes machines (so it can build the cluster).
     pub fn has_machines(self) -> bool {
         match self {
-            Self::Podsim => true,
+            Self::Podsim | Self::AlibabaGpu2023 => true,
         }
     }
 }
@@ -232,6 +237,7 @@ pub fn open_pods(
 ) -> Result<PodStream, TraceError> {
     match format {
         TraceFormat::Podsim => podsim::open_pods(&files.pods, scales),
+        TraceFormat::AlibabaGpu2023 => alibaba_gpu_2023::open_pods(&files.pods, scales),
     }
 }
 
@@ -246,5 +252,6 @@ pub fn open_nodes(
     }
     match format {
         TraceFormat::Podsim => podsim::open_nodes(&files.nodes, scales).map(Some),
+        TraceFormat::AlibabaGpu2023 => alibaba_gpu_2023::open_nodes(&files.nodes, scales).map(Some),
     }
 }
