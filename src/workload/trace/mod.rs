@@ -10,6 +10,7 @@
 //!
 //! Column meanings follow the traces' authors; see `docs/traces.md`.
 
+pub mod alibaba_2017;
 pub mod alibaba_gpu_2023;
 mod files;
 pub mod podsim;
@@ -30,15 +31,18 @@ pub enum TraceFormat {
     Podsim,
     /// Alibaba cluster-trace-gpu-v2023 ("openb"): a pod list and a node list.
     AlibabaGpu2023,
+    /// Alibaba cluster-trace-v2017: `batch_task.csv` and `server_event.csv`.
+    Alibaba2017,
 }
 
 impl TraceFormat {
-    pub const NAMES: &'static [&'static str] = &["podsim", "alibaba-gpu-2023"];
+    pub const NAMES: &'static [&'static str] = &["podsim", "alibaba-gpu-2023", "alibaba-2017"];
 
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "podsim" => Some(Self::Podsim),
             "alibaba-gpu-2023" => Some(Self::AlibabaGpu2023),
+            "alibaba-2017" => Some(Self::Alibaba2017),
             _ => None,
         }
     }
@@ -47,13 +51,14 @@ impl TraceFormat {
         match self {
             Self::Podsim => "podsim",
             Self::AlibabaGpu2023 => "alibaba-gpu-2023",
+            Self::Alibaba2017 => "alibaba-2017",
         }
     }
 
     /// Whether the format describes machines (so it can build the cluster).
     pub fn has_machines(self) -> bool {
         match self {
-            Self::Podsim | Self::AlibabaGpu2023 => true,
+            Self::Podsim | Self::AlibabaGpu2023 | Self::Alibaba2017 => true,
         }
     }
 }
@@ -238,6 +243,7 @@ pub fn open_pods(
     match format {
         TraceFormat::Podsim => podsim::open_pods(&files.pods, scales),
         TraceFormat::AlibabaGpu2023 => alibaba_gpu_2023::open_pods(&files.pods, scales),
+        TraceFormat::Alibaba2017 => alibaba_2017::open_pods(&files.pods, scales),
     }
 }
 
@@ -253,5 +259,6 @@ pub fn open_nodes(
     match format {
         TraceFormat::Podsim => podsim::open_nodes(&files.nodes, scales).map(Some),
         TraceFormat::AlibabaGpu2023 => alibaba_gpu_2023::open_nodes(&files.nodes, scales).map(Some),
+        TraceFormat::Alibaba2017 => alibaba_2017::open_nodes(&files.nodes, scales).map(Some),
     }
 }
