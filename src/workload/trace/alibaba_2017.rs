@@ -145,8 +145,8 @@ impl BatchTask {
         match (self.cpu_m, self.mem) {
             (Some(c), Some(m)) => Ok(Resources::new(c, m)),
             (None, None) => Err(format!(
-                "plan_cpu and plan_mem are empty: a task that never asked for resources (status {}), left out",
-                self.status
+                "plan_cpu and plan_mem are empty: a task that never asked for resources (status {}), left out with its {} instances",
+                self.status, self.instances
             )),
             (None, Some(_)) => Err(format!("column plan_cpu is empty (status {})", self.status)),
             (Some(_), None) => Err(format!("column plan_mem is empty (status {})", self.status)),
@@ -651,7 +651,10 @@ mod tests {
         assert_eq!(bad.len(), 1);
         assert_eq!(bad[0].0, 3);
         assert!(
-            bad[0].1.contains("plan_cpu and plan_mem are empty") && bad[0].1.contains("Waiting"),
+            bad[0].1.contains("plan_cpu and plan_mem are empty")
+                && bad[0]
+                    .1
+                    .contains("(status Waiting), left out with its 393 instances"),
             "{}",
             bad[0].1
         );
