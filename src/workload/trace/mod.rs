@@ -10,7 +10,9 @@
 //!
 //! Column meanings follow the traces' authors; see `docs/traces.md`.
 
+pub mod alibaba_2017;
 pub mod alibaba_2018;
+pub mod alibaba_gpu_2023;
 pub mod azure_vm;
 mod files;
 pub mod google_2011;
@@ -39,11 +41,21 @@ pub enum TraceFormat {
     Google2011,
     /// Azure public VM traces V1 and V2: `vmtable.csv` (see [`azure_vm`]).
     AzureVm,
+    /// Alibaba cluster-trace-gpu-v2023 ("openb"): a pod list and a node list.
+    AlibabaGpu2023,
+    /// Alibaba cluster-trace-v2017: `batch_task.csv` and `server_event.csv`.
+    Alibaba2017,
 }
 
 impl TraceFormat {
-    pub const NAMES: &'static [&'static str] =
-        &["podsim", "alibaba-2018", "google-2011", "azure-vm"];
+    pub const NAMES: &'static [&'static str] = &[
+        "podsim",
+        "alibaba-2018",
+        "alibaba-2017",
+        "google-2011",
+        "alibaba-gpu-2023",
+        "azure-vm",
+    ];
 
     pub fn parse(s: &str) -> Option<Self> {
         match s {
@@ -51,6 +63,8 @@ impl TraceFormat {
             "alibaba-2018" => Some(Self::Alibaba2018),
             "google-2011" => Some(Self::Google2011),
             "azure-vm" => Some(Self::AzureVm),
+            "alibaba-gpu-2023" => Some(Self::AlibabaGpu2023),
+            "alibaba-2017" => Some(Self::Alibaba2017),
             _ => None,
         }
     }
@@ -61,13 +75,19 @@ impl TraceFormat {
             Self::Alibaba2018 => "alibaba-2018",
             Self::Google2011 => "google-2011",
             Self::AzureVm => "azure-vm",
+            Self::AlibabaGpu2023 => "alibaba-gpu-2023",
+            Self::Alibaba2017 => "alibaba-2017",
         }
     }
 
     /// Whether the format describes machines (so it can build the cluster).
     pub fn has_machines(self) -> bool {
         match self {
-            Self::Podsim | Self::Alibaba2018 | Self::Google2011 => true,
+            Self::Podsim
+            | Self::Alibaba2018
+            | Self::Google2011
+            | Self::AlibabaGpu2023
+            | Self::Alibaba2017 => true,
             Self::AzureVm => false,
         }
     }
@@ -259,6 +279,8 @@ pub fn open_pods(
         TraceFormat::Alibaba2018 => alibaba_2018::open_pods(&files.pods, scales),
         TraceFormat::Google2011 => google_2011::open_pods(&files.pods, scales),
         TraceFormat::AzureVm => azure_vm::open_pods(&files.pods, scales),
+        TraceFormat::AlibabaGpu2023 => alibaba_gpu_2023::open_pods(&files.pods, scales),
+        TraceFormat::Alibaba2017 => alibaba_2017::open_pods(&files.pods, scales),
     }
 }
 
@@ -280,5 +302,7 @@ pub fn open_nodes(
             None,
             "the azure-vm format has no machine file",
         )),
+        TraceFormat::AlibabaGpu2023 => alibaba_gpu_2023::open_nodes(&files.nodes, scales).map(Some),
+        TraceFormat::Alibaba2017 => alibaba_2017::open_nodes(&files.nodes, scales).map(Some),
     }
 }
