@@ -341,6 +341,7 @@ fn tasks(
                     file,
                     line,
                     message,
+                    left_out: false,
                 }),
             }),
         )
@@ -458,11 +459,15 @@ impl Iterator for Instances {
                         self.seq += 1;
                     }
                     Err(message) => {
+                        // A task that never asked for resources is sound
+                        // data with nothing to replay: left out, not bad.
+                        let left_out = task.cpu_m.is_none() && task.mem.is_none();
                         return Some(Err(BadRow {
                             file,
                             line,
                             message,
-                        }))
+                            left_out,
+                        }));
                     }
                 }
             }
@@ -549,6 +554,7 @@ pub fn open_nodes(files: &[PathBuf], scales: &Scales) -> Result<MachineStream, T
                 file,
                 line,
                 message,
+                left_out: false,
             })
         }))
     })))
@@ -826,6 +832,7 @@ mod tests {
                 file: p.display().to_string(),
                 line,
                 message: message.into(),
+                left_out: false,
             })
         };
         let want = vec![

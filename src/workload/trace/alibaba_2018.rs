@@ -80,6 +80,10 @@ use crate::engine::SimTime;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
 
+/// Opens the message of a row that is sound but carries a status podsim does
+/// not act on: such rows are counted as left out, not as bad.
+const STATUS_SKIPPED: &str = "column status:";
+
 pub const CONTAINER_META_COLUMNS: [&str; 8] = [
     "container_id",
     "machine_id",
@@ -260,7 +264,7 @@ impl Containers {
         let status = rec.get(4).unwrap_or("");
         if !status.eq_ignore_ascii_case(STARTED) {
             return Err(format!(
-                "column status: {status:?} is not a container status podsim acts on (only \"started\"; the others are undocumented), so the row is skipped"
+                "{STATUS_SKIPPED} {status:?} is not a container status podsim acts on (only \"started\"; the others are undocumented), so the row is skipped"
             ));
         }
         if self.started.contains(id) {
@@ -342,11 +346,13 @@ pub fn open_pods(files: &[PathBuf], scales: &Scales) -> Result<PodStream, TraceE
                     Ok(Some(p)) => return Some(Ok(PodItem::Pod(p))),
                     Ok(None) => {}
                     Err(message) => {
+                        let left_out = message.starts_with(STATUS_SKIPPED);
                         return Some(Err(BadRow {
                             file,
                             line,
                             message,
-                        }))
+                            left_out,
+                        }));
                     }
                 }
             })))
@@ -375,6 +381,7 @@ pub fn open_pods(files: &[PathBuf], scales: &Scales) -> Result<PodStream, TraceE
                             file,
                             line,
                             message,
+                            left_out: false,
                         }))
                     }
                 }
@@ -413,6 +420,7 @@ pub fn open_task_graph(
                 file,
                 line,
                 message,
+                left_out: false,
             })
         }))
     })))
@@ -478,7 +486,7 @@ impl Machines {
                 }
                 if m.status != status {
                     out.push_back(Err(format!(
-                        "column status: machine {id} changes from {:?} to {status:?}; machine_meta's status values are undocumented, so podsim does not act on them",
+                        "{STATUS_SKIPPED} machine {id} changes from {:?} to {status:?}; machine_meta's status values are undocumented, so podsim does not act on them",
                         m.status
                     )));
                     m.status = status.to_string();
@@ -521,6 +529,7 @@ pub fn open_nodes(files: &[PathBuf], scales: &Scales) -> Result<MachineStream, T
             return Some(r.map_err(|message| BadRow {
                 file: at.0.clone(),
                 line: at.1,
+                left_out: message.starts_with(STATUS_SKIPPED),
                 message,
             }));
         }
@@ -533,6 +542,7 @@ pub fn open_nodes(files: &[PathBuf], scales: &Scales) -> Result<MachineStream, T
                 file,
                 line,
                 message,
+                left_out: false,
             }));
         }
         at = (file, line);
@@ -852,6 +862,7 @@ M4,1,j_5,1,Failed,0,60,100,1
                 file: p.display().to_string(),
                 line,
                 message: message.into(),
+                left_out: message.starts_with(STATUS_SKIPPED),
             })
         };
         let full = Resources::new(96_000, 128 * GIB);

@@ -420,6 +420,7 @@ pub fn read_pods(
                 file,
                 line,
                 message,
+                left_out: false,
             })
         }))
     })))
@@ -443,6 +444,7 @@ pub fn read_nodes(
                 file,
                 line,
                 message,
+                left_out: false,
             })
         }))
     })))

@@ -152,6 +152,7 @@ pub fn open_pods(files: &[PathBuf], _scales: &Scales) -> Result<PodStream, Trace
                 file,
                 line,
                 message,
+                left_out: false,
             })
         }))
     })))

@@ -130,6 +130,7 @@ impl CsvRows {
                             file: name,
                             line: 0,
                             message: e.message,
+                            left_out: false,
                         }))
                     }
                 };
@@ -157,6 +158,7 @@ impl CsvRows {
                         file,
                         line,
                         message: format!("unreadable row: {e}"),
+                        left_out: false,
                     }));
                 }
             }

@@ -282,6 +282,7 @@ pub fn open_pods(files: &[PathBuf], scales: &Scales) -> Result<PodStream, TraceE
                     file,
                     line,
                     message,
+                    left_out: false,
                 }))
             }
         }
@@ -348,6 +349,7 @@ pub fn open_nodes(files: &[PathBuf], scales: &Scales) -> Result<MachineStream, T
                     file,
                     line,
                     message,
+                    left_out: false,
                 }))
             }
         }

@@ -210,6 +210,10 @@ pub struct BadRow {
     pub file: String,
     pub line: u64,
     pub message: String,
+    /// The row is sound but describes nothing to replay (a task that never
+    /// asked for resources, a status podsim does not model): it is counted
+    /// apart from bad rows, and `strict` does not stop on it.
+    pub left_out: bool,
 }
 
 impl fmt::Display for BadRow {

@@ -173,6 +173,7 @@ pub fn open_pods(files: &[PathBuf], _scales: &Scales) -> Result<PodStream, Trace
                     file,
                     line,
                     message,
+                    left_out: false,
                 })
         }))
     })))
@@ -218,6 +219,7 @@ pub fn open_nodes(files: &[PathBuf], _scales: &Scales) -> Result<MachineStream, 
                 file,
                 line,
                 message,
+                left_out: false,
             })
         }))
     })))

@@ -51,6 +51,9 @@ pub struct ReplayStats {
     pub bad_rows: u64,
     /// The first few bad rows, for the message.
     pub first_bad: Vec<BadRow>,
+    /// Sound rows with nothing to replay (see [`BadRow::left_out`]), and the first.
+    pub left_out: u64,
+    pub first_left_out: Option<BadRow>,
     pub outside_window: u64,
     pub sampled_out: u64,
     /// Items that came later than the reorder window could hold: delivered at
@@ -63,6 +66,13 @@ impl ReplayStats {
     const KEEP_BAD: usize = 5;
 
     fn bad(&mut self, b: BadRow, strict: bool) -> Result<(), TraceError> {
+        if b.left_out {
+            self.left_out += 1;
+            if self.first_left_out.is_none() {
+                self.first_left_out = Some(b);
+            }
+            return Ok(());
+        }
         self.bad_rows += 1;
         if strict {
             return Err(TraceError::from(BadRow {
@@ -93,6 +103,15 @@ impl ReplayStats {
                 ", {} pods left out by the sample",
                 self.sampled_out
             ));
+        }
+        if self.left_out > 0 {
+            s.push_str(&format!(
+                ", {} rows left out as the trace describes nothing to replay",
+                self.left_out
+            ));
+            if let Some(b) = &self.first_left_out {
+                s.push_str(&format!(" (first: {b})"));
+            }
         }
         if self.late > 0 {
             s.push_str(&format!(
@@ -436,6 +455,7 @@ mod tests {
                     file: "f".into(),
                     line: 7,
                     message: "nope".into(),
+                    left_out: false,
                 }),
                 pod("b", 2),
             ]
