@@ -14,6 +14,9 @@ mod files;
 pub mod podsim;
 pub mod replay;
 
+pub mod convert;
+pub mod stats;
+
 pub use files::{expand_paths, field, open_text, CsvRows};
 pub use replay::{MachineReplay, PodReplay, ReplayOptions, ReplayStats};
 
