@@ -803,6 +803,11 @@ pub fn human_span(t: SimTime) -> String {
     }
 }
 
+/// `1 item`, `2,000 items`.
+fn count_of(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
 fn pct(part: u64, whole: u64) -> String {
     if whole == 0 {
         "0%".into()
@@ -1042,6 +1047,9 @@ impl TraceStats {
             ] {
                 e(row(s, &n, v, "", ""))?;
             }
+            let secs = |t: Option<SimTime>| t.map(super::podsim::format_secs).unwrap_or_default();
+            e(row("machines", "first_event", secs(m.first_t), "s", ""))?;
+            e(row("machines", "last_event", secs(m.last_t), "s", ""))?;
             for b in &m.first_bad {
                 e(row(
                     "machine_bad_row",
@@ -1171,8 +1179,8 @@ fn render_pods(o: &mut String, p: &PodStats) {
     } else {
         let _ = writeln!(
             o,
-            "  order         {} items earlier than one before them, by up to {}",
-            thousands(p.out_of_order),
+            "  order         {} earlier than one before them, by up to {}",
+            count_of(p.out_of_order, "item", "items"),
             human_span(p.out_of_order_max)
         );
     }
@@ -1288,14 +1296,15 @@ fn render_pods(o: &mut String, p: &PodStats) {
     }
     if p.run_forever > 0 {
         notes.push(format!(
-            "{} pods have no run time and run to the end",
-            thousands(p.run_forever)
+            "{} no run time and {} to the end",
+            count_of(p.run_forever, "pod has", "pods have"),
+            if p.run_forever == 1 { "runs" } else { "run" }
         ));
     }
     if p.await_end > 0 {
         notes.push(format!(
-            "{} pods wait for an end record",
-            thousands(p.await_end)
+            "{} for an end record",
+            count_of(p.await_end, "pod waits", "pods wait")
         ));
     }
     if !notes.is_empty() {
@@ -1339,8 +1348,8 @@ fn render_machines(o: &mut String, m: &MachineStats) {
             super::podsim::format_secs(l),
             if m.out_of_order > 0 {
                 format!(
-                    ", {} events out of time order (applied in file order here)",
-                    thousands(m.out_of_order)
+                    ", {} out of time order (applied in file order here)",
+                    count_of(m.out_of_order, "event", "events")
                 )
             } else {
                 String::new()
@@ -1697,6 +1706,7 @@ mod tests {
             "machines,machines,1,,",
             "machines,capacity_added_cpu,4000,millicores",
             "machine_shape,4000m/17179869184,1,machines",
+            "machines,first_event,0,s,",
         ] {
             assert!(text.contains(want), "missing {want:?} in\n{text}");
         }
