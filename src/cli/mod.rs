@@ -10,6 +10,8 @@ use crate::scenario::Scenario;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+pub mod trace;
+
 /// The built-in scenario `podsim demo` runs.
 pub const DEMO_SCENARIO: &str = include_str!("../../scenarios/node-failure.toml");
 
@@ -65,6 +67,11 @@ pub enum Command {
     },
     /// List the built-in policies, one line each.
     Policies,
+    /// Look into a cluster trace and convert it (see docs/traces.md).
+    Trace {
+        #[command(subcommand)]
+        command: trace::TraceCommand,
+    },
 }
 
 /// An error with the exit code it deserves.
@@ -161,6 +168,7 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
             }
             Ok(())
         }
+        Command::Trace { command } => trace::execute(command),
     }
 }
 

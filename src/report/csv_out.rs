@@ -59,6 +59,72 @@ impl AtomicFile {
     }
 }
 
+/// Like [`AtomicFile`], but streaming: bytes go to `<dest>.partial` as they
+/// are written, and [`commit`](Self::commit) flushes, syncs and renames it into
+/// place. Dropped without a commit, it removes the partial file.
+pub struct AtomicWriter {
+    tmp: PathBuf,
+    dest: PathBuf,
+    w: Option<io::BufWriter<fs::File>>,
+}
+
+impl AtomicWriter {
+    pub fn create(dest: &Path) -> Result<Self, OutputError> {
+        if let Some(parent) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).map_err(out_err(parent))?;
+        }
+        let mut tmp = dest.as_os_str().to_owned();
+        tmp.push(".partial");
+        let tmp = PathBuf::from(tmp);
+        let f = fs::File::create(&tmp).map_err(out_err(&tmp))?;
+        Ok(AtomicWriter {
+            tmp,
+            dest: dest.to_path_buf(),
+            w: Some(io::BufWriter::with_capacity(1 << 16, f)),
+        })
+    }
+
+    /// The name written to until the commit.
+    pub fn partial_path(&self) -> &Path {
+        &self.tmp
+    }
+
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        let Some(w) = self.w.take() else {
+            return Ok(());
+        };
+        let f = w
+            .into_inner()
+            .map_err(|e| out_err(&self.tmp)(e.into_error()))?;
+        f.sync_all().map_err(out_err(&self.tmp))?;
+        drop(f);
+        fs::rename(&self.tmp, &self.dest).map_err(out_err(&self.dest))
+    }
+}
+
+impl Write for AtomicWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.w {
+            Some(w) => w.write(buf),
+            None => Err(io::Error::other("already committed")),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.w {
+            Some(w) => w.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for AtomicWriter {
+    fn drop(&mut self) {
+        if self.w.take().is_some() {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}
+
 fn write_csv(
     path: &Path,
     header: &[&str],
@@ -309,4 +375,29 @@ pub fn write_scenario_outputs(
     copy.buffer().extend_from_slice(scenario.text.as_bytes());
     copy.commit()?;
     Ok(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_writer_appears_only_when_committed() {
+        let d = tempfile::tempdir().unwrap();
+        let dest = d.path().join("sub/out.csv");
+        let mut w = AtomicWriter::create(&dest).unwrap();
+        w.write_all(b"a,b\n").unwrap();
+        let partial = w.partial_path().to_path_buf();
+        assert!(partial.exists() && !dest.exists());
+        w.commit().unwrap();
+        assert_eq!(fs::read_to_string(&dest).unwrap(), "a,b\n");
+        assert!(!partial.exists());
+
+        // Dropped without a commit: the old file stays, the partial goes.
+        let mut w = AtomicWriter::create(&dest).unwrap();
+        w.write_all(b"half").unwrap();
+        drop(w);
+        assert_eq!(fs::read_to_string(&dest).unwrap(), "a,b\n");
+        assert!(!partial.exists());
+    }
 }

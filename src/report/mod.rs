@@ -5,6 +5,7 @@ mod csv_out;
 mod table;
 
 pub use csv_out::{
-    write_run, write_scenario_outputs, AtomicFile, CsvPodSink, OutputError, POD_COLUMNS,
+    write_run, write_scenario_outputs, AtomicFile, AtomicWriter, CsvPodSink, OutputError,
+    POD_COLUMNS,
 };
 pub use table::{comparison_table, PolicyStats, TABLE_METRICS};

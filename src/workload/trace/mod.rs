@@ -20,6 +20,9 @@ mod headerless;
 pub mod podsim;
 pub mod replay;
 
+pub mod convert;
+pub mod stats;
+
 pub use files::{expand_paths, field, open_text, CsvRows};
 pub use replay::{MachineReplay, PodReplay, ReplayOptions, ReplayStats};
 
