@@ -5,7 +5,7 @@
 use crate::metrics::RunResult;
 use crate::report::CsvPodSink;
 use crate::scenario::Scenario;
-use crate::simulation::Simulation;
+use crate::simulation::{RunError, Simulation};
 use rayon::prelude::*;
 use std::path::Path;
 use std::time::Instant;
@@ -37,7 +37,7 @@ pub fn run_all(
     scenario: &Scenario,
     plans: &[RunPlan],
     jobs: usize,
-) -> Result<(Vec<RunResult>, Vec<f64>), String> {
+) -> Result<(Vec<RunResult>, Vec<f64>), RunError> {
     run_all_to(scenario, plans, jobs, None)
 }
 
@@ -50,23 +50,25 @@ pub fn run_all_to(
     plans: &[RunPlan],
     jobs: usize,
     stream_to: Option<&Path>,
-) -> Result<(Vec<RunResult>, Vec<f64>), String> {
+) -> Result<(Vec<RunResult>, Vec<f64>), RunError> {
     // Resolve every policy first so an unknown name fails before any work.
     for p in plans {
-        crate::policy::resolve(&p.policy, &scenario.profiles)?;
+        crate::policy::resolve(&p.policy, &scenario.profiles).map_err(RunError::Input)?;
     }
-    let work = || -> Result<Vec<(RunResult, f64)>, String> {
+    let work = || -> Result<Vec<(RunResult, f64)>, RunError> {
         plans
             .par_iter()
             .map(|p| {
                 let start = Instant::now();
-                let mut sim = Simulation::new(scenario, &p.policy, p.seed)?;
+                let mut sim =
+                    Simulation::new(scenario, &p.policy, p.seed).map_err(RunError::Input)?;
                 if let Some(dir) = stream_to {
                     let path = dir
                         .join(&p.policy)
                         .join(format!("seed-{}", p.seed))
                         .join("pods.csv");
-                    let sink = CsvPodSink::create(&path).map_err(|e| e.to_string())?;
+                    let sink =
+                        CsvPodSink::create(&path).map_err(|e| RunError::Output(e.to_string()))?;
                     sim = sim.with_pod_sink(Box::new(sink));
                 }
                 let r = sim.try_finish()?;
@@ -80,7 +82,7 @@ pub fn run_all_to(
         rayon::ThreadPoolBuilder::new()
             .num_threads(jobs)
             .build()
-            .map_err(|e| format!("cannot start {jobs} worker threads: {e}"))?
+            .map_err(|e| RunError::Output(format!("cannot start {jobs} worker threads: {e}")))?
             .install(work)?
     };
     Ok(out.into_iter().unzip())

@@ -117,7 +117,10 @@ fn batch_tasks_2017_are_all_read() {
             Ok(PodItem::End { .. }) => panic!("this format has no end items"),
             Err(b) => {
                 assert!(b.message.contains("never asked for resources"), "{b}");
-                assert!(b.left_out, "a task without a request is left out, not bad: {b}");
+                assert!(
+                    b.left_out,
+                    "a task without a request is left out, not bad: {b}"
+                );
                 bad += 1;
             }
         }

@@ -214,7 +214,10 @@ fn run_scenario(
     // A summary left by an earlier run must not sit beside this run's files
     // if this one fails half-way.
     let _ = std::fs::remove_file(dir.join("summary.csv"));
-    let (results, wall) = run_all_to(sc, &plans, jobs, Some(&dir)).map_err(CliError::Failure)?;
+    let (results, wall) = run_all_to(sc, &plans, jobs, Some(&dir)).map_err(|e| match e {
+        crate::simulation::RunError::Input(m) => CliError::Input(m),
+        crate::simulation::RunError::Output(m) => CliError::Failure(m),
+    })?;
     let dir = write_scenario_outputs(out, sc, &results, &wall)
         .map_err(|e| CliError::Failure(e.to_string()))?;
     if !quiet {

@@ -17,8 +17,13 @@ pub struct TraceState {
     nodes: Option<MachineReplay>,
     next_pod: Option<PodItem>,
     next_node: Option<MachineEvent>,
-    /// Owner names in the trace → owner-table ids.
-    owners: BTreeMap<String, u32>,
+    /// Owner names in the trace → owner-table ids, keyed by a hash of the
+    /// name (the name itself is kept once, in the owner table); names whose
+    /// hash collides with another's go to `owners_collided`.
+    owners: BTreeMap<u64, u32>,
+    owners_collided: BTreeMap<String, u32>,
+    /// The trace's machine names → nodes.
+    machines: BTreeMap<String, crate::cluster::NodeId>,
     /// (cpu, memory, priority) → the shared spec of such pods.
     specs: BTreeMap<(u64, u64, i32), SpecId>,
     next_task: u32,
@@ -34,6 +39,16 @@ pub struct TraceState {
     resizes_ignored: u64,
     unknown_machines: u64,
     ends_unmatched: u64,
+}
+
+/// FNV-1a, 64 bits: a stable hash for owner names.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
 }
 
 impl Simulation<'_> {
@@ -61,6 +76,8 @@ impl Simulation<'_> {
                 next_pod: None,
                 next_node: None,
                 owners: BTreeMap::new(),
+                owners_collided: BTreeMap::new(),
+                machines: BTreeMap::new(),
                 specs: BTreeMap::new(),
                 next_task: 0,
                 awaiting: BTreeMap::new(),
@@ -152,19 +169,34 @@ impl Simulation<'_> {
     }
 
     fn trace_owner(&mut self, i: usize, name: &str, kind: PodKind) -> u32 {
-        if let Some(id) = self.traces[i].owners.get(name) {
-            return *id;
+        let prefix = &self.scenario.traces[i].name;
+        let full = format!("{prefix}/{name}");
+        let h = fnv1a(full.as_bytes());
+        let t = &self.traces[i];
+        match t.owners.get(&h) {
+            Some(id) if self.owners[*id as usize].name == full => return *id,
+            Some(_) => {
+                if let Some(id) = t.owners_collided.get(&full) {
+                    return *id;
+                }
+            }
+            None => {}
         }
         let id = self.owners.len() as u32;
         self.owners.push(Owner {
-            name: format!("{}/{name}", self.scenario.traces[i].name),
+            name: full.clone(),
             kind,
             role: match kind {
                 PodKind::Job => Role::TraceJob(i),
                 PodKind::Service => Role::TraceService(i),
             },
         });
-        self.traces[i].owners.insert(name.to_string(), id);
+        let t = &mut self.traces[i];
+        if let std::collections::btree_map::Entry::Vacant(e) = t.owners.entry(h) {
+            e.insert(id);
+        } else {
+            t.owners_collided.insert(full, id);
+        }
         id
     }
 
@@ -283,7 +315,7 @@ impl Simulation<'_> {
     }
 
     fn apply_machine_event(&mut self, i: usize, e: MachineEvent) {
-        let existing = self.node_by_name.get(&e.machine).copied();
+        let existing = self.traces[i].machines.get(&e.machine).copied();
         match (e.change, existing) {
             (MachineChange::Add(cap), None) => {
                 let spec = &self.scenario.traces[i];
@@ -298,7 +330,15 @@ impl Simulation<'_> {
                     cost_per_hour: spec.cost_per_hour,
                 };
                 t.nodes_created += 1;
-                self.add_named_node(e.machine.clone(), template);
+                // A machine named like a node of another pool keeps its
+                // name apart: `<trace>/<machine>`.
+                let name = if self.node_by_name.contains_key(&e.machine) {
+                    format!("{}/{}", spec.name, e.machine)
+                } else {
+                    e.machine.clone()
+                };
+                let id = self.add_named_node(name, template);
+                self.traces[i].machines.insert(e.machine.clone(), id);
                 if self.now > SimTime::ZERO {
                     self.rec.log(
                         self.now,

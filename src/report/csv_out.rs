@@ -207,6 +207,16 @@ pub struct CsvPodSink {
     tmp: PathBuf,
     dest: PathBuf,
     w: csv::Writer<io::BufWriter<fs::File>>,
+    closed: bool,
+}
+
+impl Drop for CsvPodSink {
+    /// A run that fails leaves no partial file behind.
+    fn drop(&mut self) {
+        if !self.closed {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 impl CsvPodSink {
@@ -227,6 +237,7 @@ impl CsvPodSink {
             tmp,
             dest: dest.to_path_buf(),
             w,
+            closed: false,
         })
     }
 }
@@ -243,6 +254,7 @@ impl PodSink for CsvPodSink {
         let err = |e: &dyn std::fmt::Display| format!("cannot write {tmp}: {e}");
         self.w.flush().map_err(|e| err(&e))?;
         self.w.get_ref().get_ref().sync_all().map_err(|e| err(&e))?;
+        self.closed = true;
         fs::rename(&self.tmp, &self.dest)
             .map_err(|e| format!("cannot write {}: {e}", self.dest.display()))?;
         Ok(None)

@@ -96,6 +96,18 @@ pub struct Owner {
     pub role: Role,
 }
 
+/// Why a run could not finish.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RunError {
+    /// Bad input met during the run: a malformed trace row under `strict`, a
+    /// trace file that cannot be read.
+    #[error("{0}")]
+    Input(String),
+    /// The outputs could not be written.
+    #[error("{0}")]
+    Output(String),
+}
+
 /// What a new node is like, apart from its name.
 #[derive(Clone, Debug)]
 pub(crate) struct NodeTemplate {
@@ -424,10 +436,10 @@ impl<'s> Simulation<'s> {
 
     /// Like [`finish`](Self::finish), but reports a failure of the pod sink
     /// (for example a full disk) instead of panicking.
-    pub fn try_finish(mut self) -> Result<RunResult, String> {
+    pub fn try_finish(mut self) -> Result<RunResult, RunError> {
         while self.step() {}
         if let Some(e) = self.fatal.take() {
-            return Err(e);
+            return Err(RunError::Input(e));
         }
         self.log_trace_stats();
         for pod in self.cluster.live_pods() {
@@ -441,9 +453,9 @@ impl<'s> Simulation<'s> {
             self.record_pod(pod, outcome);
         }
         if let Some(e) = self.sink_error.take() {
-            return Err(e);
+            return Err(RunError::Output(e));
         }
-        let pods = self.sink.close()?;
+        let pods = self.sink.close().map_err(RunError::Output)?;
         Ok(assemble(
             &self.policy,
             self.seed,
@@ -539,5 +551,7 @@ impl<'s> Simulation<'s> {
 
 /// Runs one (policy, seed) of a scenario to the end.
 pub fn run_one(scenario: &Scenario, policy: &str, seed: u64) -> Result<RunResult, String> {
-    Simulation::new(scenario, policy, seed)?.try_finish()
+    Simulation::new(scenario, policy, seed)?
+        .try_finish()
+        .map_err(|e| e.to_string())
 }

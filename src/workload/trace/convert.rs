@@ -398,6 +398,7 @@ mod tests {
                 file: "f.csv".into(),
                 line: 3,
                 message: "bad".into(),
+                left_out: false,
             }),
         ];
         let mut opts = ConvertOptions::default();

@@ -86,6 +86,8 @@ pub struct CsvRows {
     current: Option<(String, csv::Reader<Box<dyn Read + Send>>)>,
     has_header: bool,
     record: csv::StringRecord,
+    /// The first file's header: every later part file must have the same.
+    first_header: Option<csv::StringRecord>,
 }
 
 impl CsvRows {
@@ -97,6 +99,7 @@ impl CsvRows {
             current: None,
             has_header,
             record: csv::StringRecord::new(),
+            first_header: None,
         }
     }
 
@@ -134,11 +137,32 @@ impl CsvRows {
                         }))
                     }
                 };
-                let r = csv::ReaderBuilder::new()
+                let mut r = csv::ReaderBuilder::new()
                     .has_headers(self.has_header)
                     .flexible(true)
                     .trim(csv::Trim::All)
                     .from_reader(reader);
+                if self.has_header {
+                    // A part file whose columns differ would be misread row
+                    // by row: skip it whole, as one bad row.
+                    let header = r.headers().cloned().unwrap_or_default();
+                    match &self.first_header {
+                        None => self.first_header = Some(header),
+                        Some(first) if *first != header => {
+                            return Some(Err(BadRow {
+                                file: name,
+                                line: 1,
+                                message: format!(
+                                    "its header {:?} differs from the first file's {:?}; the file is skipped",
+                                    header.iter().collect::<Vec<_>>().join(","),
+                                    first.iter().collect::<Vec<_>>().join(",")
+                                ),
+                                left_out: false,
+                            }));
+                        }
+                        Some(_) => {}
+                    }
+                }
                 self.current = Some((name, r));
             }
             let (name, reader) = self.current.as_mut()?;
@@ -199,6 +223,26 @@ mod tests {
         assert_eq!(expand_paths(dir.path(), ".").unwrap().len(), 3);
         assert!(expand_paths(dir.path(), "nothing-*.csv").is_err());
         assert!(expand_paths(dir.path(), "missing.csv").is_err());
+    }
+
+    #[test]
+    fn part_files_with_another_header_are_skipped_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.csv");
+        let b = dir.path().join("b.csv");
+        let c = dir.path().join("c.csv");
+        std::fs::write(&a, "x,y\n1,2\n").unwrap();
+        std::fs::write(&b, "y,x\n3,4\n").unwrap();
+        std::fs::write(&c, "x,y\n5,6\n").unwrap();
+        let mut rows = CsvRows::open(&[a, b, c], true);
+        let mut seen = Vec::new();
+        while let Some(r) = rows.next_row() {
+            seen.push(match r {
+                Ok((_, line, rec)) => format!("{line}:{}", rec.get(0).unwrap()),
+                Err(b) => format!("bad {}:{}", b.line, b.file.ends_with("b.csv")),
+            });
+        }
+        assert_eq!(seen, ["2:1", "bad 1:true", "2:5"]);
     }
 
     #[test]

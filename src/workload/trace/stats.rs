@@ -1536,6 +1536,7 @@ mod tests {
                 file: "p.csv".into(),
                 line: 4,
                 message: "nope".into(),
+                left_out: false,
             }),
             Ok(PodItem::End {
                 key: "svc@5".into(),
