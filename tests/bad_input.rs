@@ -1179,3 +1179,24 @@ fn a_profile_name_may_not_escape_the_output_folder() {
     let line = line_of(&body, "name = \"..\"");
     reject("profile-dotdot", &body, at(line, "profiles[0].name"));
 }
+
+#[test]
+fn a_key_missing_from_an_inline_table_names_the_table() {
+    let body = format!(
+        "{HEAD}{POOL}{}",
+        job(
+            "{ rate = \"2/m\" }",
+            "{ dist = \"constant\", value = \"1m\" }"
+        )
+    );
+    let line = line_of(&body, "arrival =");
+    reject(
+        "inline-missing",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("jobs[0].arrival.process"),
+            says: &["missing field `process`"],
+        },
+    );
+}

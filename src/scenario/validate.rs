@@ -45,9 +45,16 @@ pub(super) fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
             .and_then(|r| r.split('`').next())
             .map(str::to_string);
         let field = missing.as_ref().map(|key| {
-            match e.span().and_then(|sp| error::table_path_at(text, sp.start)) {
-                Some(table) => format!("{table}.{key}"),
+            // Reported at its table's header, or at an inline table's brace.
+            let start = e.span().map(|sp| sp.start);
+            let inline = start.and_then(|s| error::inline_path_at(text, s, true));
+            let key = match inline {
+                Some(inline) => format!("{inline}.{key}"),
                 None => key.clone(),
+            };
+            match start.and_then(|s| error::table_path_at(text, s)) {
+                Some(table) => format!("{table}.{key}"),
+                None => key,
             }
         });
         ScenarioError::at(file, text, e.span(), field, msg)
