@@ -65,6 +65,25 @@ pub enum Command {
     },
     /// List the built-in policies, one line each.
     Policies,
+    /// Work with traces in podsim's format (docs/traces.md).
+    Trace {
+        #[command(subcommand)]
+        command: TraceCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TraceCommand {
+    /// Write the workload a scenario's jobs would submit (OUT/pods.csv) and its nodes and node events (OUT/nodes.csv) as a podsim trace.
+    Generate {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// The folder to write pods.csv and nodes.csv into (created if needed).
+        out: PathBuf,
+        /// Replace the scenario's seed.
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
+    },
 }
 
 /// An error with the exit code it deserves.
@@ -150,6 +169,7 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
                 }
             }
         }
+        Command::Trace { command } => trace_command(command),
         Command::Policies => {
             let w = crate::policy::builtins()
                 .iter()
@@ -159,6 +179,23 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
             for b in crate::policy::builtins() {
                 println!("{:<w$}  {}", b.name, b.summary);
             }
+            Ok(())
+        }
+    }
+}
+
+fn trace_command(command: TraceCommand) -> Result<(), CliError> {
+    match command {
+        TraceCommand::Generate {
+            scenario,
+            out,
+            seed,
+        } => {
+            let sc = Scenario::load(&scenario).map_err(|e| CliError::Input(e.to_string()))?;
+            let seed = seed.unwrap_or(sc.seed);
+            let w = crate::workload::synthetic::export::write_trace(&sc, seed, &out)
+                .map_err(CliError::Failure)?;
+            print!("{}", w.report(&out, seed));
             Ok(())
         }
     }

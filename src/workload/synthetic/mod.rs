@@ -1,9 +1,10 @@
 //! Synthetic workloads: when a job's tasks arrive, how long each runs and
 //! what it asks for, drawn from the job's own seeded streams.
 //!
-//! [`JobGenerator`] is the one place this is decided: the simulation's job
-//! controller creates pods from it, and anything that needs the same tasks
-//! outside a run (such as writing them as a trace) draws them from it too.
+//! [`JobGenerator`] is the one place this is decided. The simulation's job
+//! controller creates pods from it, and `podsim trace generate` writes the
+//! same tasks to a podsim trace ([`export`]), so a synthetic run and the
+//! replay of its trace submit identical pods.
 //!
 //! Streams (see [`crate::engine::RngStreams`]), per job `<name>`:
 //! - `job/<name>/arrivals`: every draw of the arrival process (gaps,
@@ -16,6 +17,7 @@
 
 mod arrival;
 mod dist;
+pub mod export;
 
 pub use dist::{describe_files, load_empirical, mean_secs, sample_duration};
 
