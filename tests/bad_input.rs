@@ -106,7 +106,15 @@ struct Expect<'a> {
 /// Writes `body` to a scenario file, then checks that both `validate` and
 /// `run` reject it at the expected place and that `run` writes no summary.
 fn reject(case: &str, body: &str, expect: Expect) -> String {
+    reject_with_files(case, body, &[], expect)
+}
+
+/// As [`reject`], with other files (traces) beside the scenario.
+fn reject_with_files(case: &str, body: &str, files: &[(&str, &str)], expect: Expect) -> String {
     let dir = TempDir::new().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
     let file = dir.path().join(format!("{case}.toml"));
     std::fs::write(&file, body).unwrap();
     let file_s = file.display().to_string();
@@ -1178,4 +1186,410 @@ fn a_profile_name_may_not_escape_the_output_folder() {
     );
     let line = line_of(&body, "name = \"..\"");
     reject("profile-dotdot", &body, at(line, "profiles[0].name"));
+}
+
+#[test]
+fn a_key_missing_from_an_inline_table_names_the_table() {
+    let body = format!(
+        "{HEAD}{POOL}{}",
+        job(
+            "{ rate = \"2/m\" }",
+            "{ dist = \"constant\", value = \"1m\" }"
+        )
+    );
+    let line = line_of(&body, "arrival =");
+    reject(
+        "inline-missing",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("jobs[0].arrival.process"),
+            says: &["missing field `process`"],
+        },
+    );
+}
+
+// ------------------------------------------- arrival processes, sizes, traces
+
+/// A job whose arrival is `arrival`, with constant durations.
+fn job_arriving(arrival: &str) -> String {
+    job(arrival, "{ dist = \"constant\", value = \"1m\" }")
+}
+
+/// Rejects a job arrival at the `arrival` line, naming `field` and saying `says`.
+fn reject_arrival(case: &str, arrival: &str, field: &str, says: &[&str]) {
+    let body = format!("{HEAD}{POOL}{}", job_arriving(arrival));
+    let line = line_of(&body, "arrival =");
+    reject(
+        case,
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some(field),
+            says,
+        },
+    );
+}
+
+#[test]
+fn diurnal_needs_a_curve_and_a_mean_rate() {
+    reject_arrival(
+        "diurnal-no-rate",
+        "{ process = \"diurnal\", amplitude = 0.5, peak = \"14h\" }",
+        "jobs[0].arrival.mean-rate",
+        &["needs `mean-rate`"],
+    );
+    reject_arrival(
+        "diurnal-no-curve",
+        "{ process = \"diurnal\", mean-rate = \"2/m\" }",
+        "jobs[0].arrival.amplitude",
+        &["`amplitude` and `peak`", "`hourly`"],
+    );
+    reject_arrival(
+        "diurnal-both-curves",
+        "{ process = \"diurnal\", mean-rate = \"2/m\", amplitude = 0.5, peak = \"14h\", hourly = [1] }",
+        "jobs[0].arrival.hourly",
+        &["not both"],
+    );
+    reject_arrival(
+        "diurnal-no-peak",
+        "{ process = \"diurnal\", mean-rate = \"2/m\", amplitude = 0.5 }",
+        "jobs[0].arrival.peak",
+        &["needs `peak`"],
+    );
+    reject_arrival(
+        "diurnal-peak-with-hourly",
+        "{ process = \"diurnal\", mean-rate = \"2/m\", peak = \"3h\", hourly = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1] }",
+        "jobs[0].arrival.peak",
+        &["only with `amplitude`"],
+    );
+    reject_arrival(
+        "diurnal-bad-rate",
+        "{ process = \"diurnal\", mean-rate = \"2\", amplitude = 0.5, peak = \"14h\" }",
+        "jobs[0].arrival.mean-rate",
+        &["\"2/m\""],
+    );
+}
+
+#[test]
+fn diurnal_values_out_of_range() {
+    reject_arrival(
+        "diurnal-amplitude",
+        "{ process = \"diurnal\", mean-rate = \"2/m\", amplitude = 1.5, peak = \"14h\" }",
+        "jobs[0].arrival.amplitude",
+        &["from 0", "to 1"],
+    );
+    reject_arrival(
+        "diurnal-peak-24h",
+        "{ process = \"diurnal\", mean-rate = \"2/m\", amplitude = 0.5, peak = \"25h\" }",
+        "jobs[0].arrival.peak",
+        &["time of day", "under \"24h\""],
+    );
+    reject_arrival(
+        "diurnal-time-of-day",
+        "{ process = \"diurnal\", mean-rate = \"2/m\", amplitude = 0.5, peak = \"2h\", time-of-day = \"1d\" }",
+        "jobs[0].arrival.time-of-day",
+        &["time of day"],
+    );
+    reject_arrival(
+        "diurnal-hourly-length",
+        "{ process = \"diurnal\", mean-rate = \"2/m\", hourly = [1, 2, 3] }",
+        "jobs[0].arrival.hourly",
+        &["24 weights", "it has 3"],
+    );
+    let mut w = vec!["1"; 24];
+    w[5] = "-1";
+    reject_arrival(
+        "diurnal-hourly-negative",
+        &format!(
+            "{{ process = \"diurnal\", mean-rate = \"2/m\", hourly = [{}] }}",
+            w.join(", ")
+        ),
+        "jobs[0].arrival.hourly",
+        &["weight 5", "0 or more"],
+    );
+    reject_arrival(
+        "diurnal-hourly-zero",
+        &format!(
+            "{{ process = \"diurnal\", mean-rate = \"2/m\", hourly = [{}] }}",
+            vec!["0"; 24].join(", ")
+        ),
+        "jobs[0].arrival.hourly",
+        &["all zero"],
+    );
+    reject_arrival(
+        "diurnal-hourly-text",
+        "{ process = \"diurnal\", mean-rate = \"2/m\", hourly = [1, \"a\"] }",
+        "jobs[0].arrival.hourly[1]",
+        &[],
+    );
+}
+
+#[test]
+fn bursty_needs_its_rates_and_periods() {
+    for (k, arrival) in [
+        (
+            "on-rate",
+            "{ process = \"bursty\", mean-on = \"5m\", mean-off = \"20m\" }",
+        ),
+        (
+            "mean-on",
+            "{ process = \"bursty\", on-rate = \"10/m\", mean-off = \"20m\" }",
+        ),
+        (
+            "mean-off",
+            "{ process = \"bursty\", on-rate = \"10/m\", mean-on = \"5m\" }",
+        ),
+    ] {
+        reject_arrival(
+            &format!("bursty-no-{k}"),
+            arrival,
+            &format!("jobs[0].arrival.{k}"),
+            &[&format!("needs `{k}`")],
+        );
+    }
+    reject_arrival(
+        "bursty-zero-period",
+        "{ process = \"bursty\", on-rate = \"10/m\", mean-on = \"0s\", mean-off = \"20m\" }",
+        "jobs[0].arrival.mean-on",
+        &["longer than zero"],
+    );
+    reject_arrival(
+        "bursty-zero-off-rate",
+        "{ process = \"bursty\", on-rate = \"10/m\", off-rate = \"0/m\", mean-on = \"5m\", mean-off = \"20m\" }",
+        "jobs[0].arrival.off-rate",
+        &["must be positive"],
+    );
+    reject_arrival(
+        "bursty-with-rate",
+        "{ process = \"bursty\", rate = \"1/m\", on-rate = \"10/m\", mean-on = \"5m\", mean-off = \"20m\" }",
+        "jobs[0].arrival.rate",
+        &["does not apply to process \"bursty\""],
+    );
+    reject_arrival(
+        "poisson-with-mean-rate",
+        "{ process = \"poisson\", rate = \"1/m\", mean-rate = \"1/m\" }",
+        "jobs[0].arrival.mean-rate",
+        &["does not apply to process \"poisson\""],
+    );
+}
+
+const TRACE: &str = "id,submit_s,duration_s,cpu,memory\na,0,60,1,1Gi\nb,30,,1,1Gi\n";
+
+fn reject_trace_arrival(case: &str, arrival: &str, field: &str, says: &[&str]) {
+    let body = format!("{HEAD}{POOL}{}", job_arriving(arrival));
+    let line = line_of(&body, "arrival =");
+    reject_with_files(
+        case,
+        &body,
+        &[("pods.csv", TRACE), ("other.csv", "name,cpu_milli\nx,1\n")],
+        Expect {
+            line: Some(line),
+            field: Some(field),
+            says,
+        },
+    );
+}
+
+#[test]
+fn trace_arrivals_check_their_file() {
+    reject_trace_arrival(
+        "trace-no-file",
+        "{ process = \"trace\" }",
+        "jobs[0].arrival.file",
+        &["needs `file`"],
+    );
+    reject_trace_arrival(
+        "trace-missing-file",
+        "{ process = \"trace\", file = \"nowhere.csv\" }",
+        "jobs[0].arrival.file",
+        &[
+            "no file",
+            "nowhere.csv",
+            "relative to the scenario's folder",
+        ],
+    );
+    reject_trace_arrival(
+        "trace-wrong-format",
+        "{ process = \"trace\", file = \"other.csv\" }",
+        "jobs[0].arrival.file",
+        &["unknown column \"name\""],
+    );
+    reject_trace_arrival(
+        "trace-unknown-format",
+        "{ process = \"trace\", file = \"pods.csv\", format = \"borg\" }",
+        "jobs[0].arrival.format",
+        &["unknown trace format \"borg\"", "podsim"],
+    );
+    reject_trace_arrival(
+        "trace-time-scale",
+        "{ process = \"trace\", file = \"pods.csv\", time-scale = 0 }",
+        "jobs[0].arrival.time-scale",
+        &["positive"],
+    );
+    reject_trace_arrival(
+        "trace-with-rate",
+        "{ process = \"trace\", file = \"pods.csv\", rate = \"1/m\" }",
+        "jobs[0].arrival.rate",
+        &["does not apply"],
+    );
+}
+
+#[test]
+fn empirical_durations_check_their_file() {
+    let reject_dist = |case: &str, dist: &str, field: &str, says: &[&str]| {
+        let body = format!("{HEAD}{POOL}{}", job("{ process = \"at-once\" }", dist));
+        let line = line_of(&body, "duration =");
+        reject_with_files(
+            case,
+            &body,
+            &[
+                ("pods.csv", TRACE),
+                ("forever.csv", "id,submit_s,cpu,memory\na,0,1,1Gi\n"),
+            ],
+            Expect {
+                line: Some(line),
+                field: Some(field),
+                says,
+            },
+        );
+    };
+    reject_dist(
+        "empirical-no-file",
+        "{ dist = \"empirical\" }",
+        "jobs[0].duration.file",
+        &["needs `file`"],
+    );
+    reject_dist(
+        "empirical-missing-file",
+        "{ dist = \"empirical\", file = \"gone/*.csv\" }",
+        "jobs[0].duration.file",
+        &["cannot list", "gone"],
+    );
+    reject_dist(
+        "empirical-no-values",
+        "{ dist = \"empirical\", file = \"forever.csv\" }",
+        "jobs[0].duration.file",
+        &["no pod with a known run time", "run to the end: 1"],
+    );
+    reject_dist(
+        "empirical-with-mean",
+        "{ dist = \"empirical\", file = \"pods.csv\", mean = \"1m\" }",
+        "jobs[0].duration.mean",
+        &[
+            "does not apply to dist \"empirical\"",
+            "file, optional format",
+        ],
+    );
+    reject_dist(
+        "lognormal-with-file",
+        "{ dist = \"lognormal\", median = \"1m\", sigma = 1, file = \"pods.csv\" }",
+        "jobs[0].duration.file",
+        &["does not apply to dist \"lognormal\""],
+    );
+    reject_dist(
+        "empirical-unknown-format",
+        "{ dist = \"empirical\", file = \"pods.csv\", format = \"csv\" }",
+        "jobs[0].duration.format",
+        &["unknown trace format"],
+    );
+}
+
+/// A job with `extra` lines instead of cpu and memory.
+fn job_with(extra: &str) -> String {
+    format!(
+        "\n[[jobs]]\nname = \"batch\"\ncount = 10\n{extra}\narrival = {{ process = \"at-once\" }}\nduration = {{ dist = \"constant\", value = \"1m\" }}\n"
+    )
+}
+
+#[test]
+fn sizes_replace_cpu_and_memory() {
+    let body = format!("{HEAD}{POOL}{}", job_with("memory = \"1Gi\""));
+    let line = line_of(&body, "name = \"batch\"");
+    reject(
+        "job-without-cpu",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("jobs[0].cpu"),
+            says: &["needs `cpu` and `memory`, or a `sizes` table"],
+        },
+    );
+    let body = format!(
+        "{HEAD}{POOL}{}",
+        job_with("cpu = \"1\"\nsizes = [{ cpu = \"1\", memory = \"1Gi\" }]")
+    );
+    let line = line_of(&body, "cpu = \"1\"\n");
+    reject(
+        "cpu-and-sizes",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("jobs[0].cpu"),
+            says: &["one or the other"],
+        },
+    );
+    let body = format!("{HEAD}{POOL}{}", job_with("sizes = []"));
+    let line = line_of(&body, "sizes = []");
+    reject(
+        "empty-sizes",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("jobs[0].sizes"),
+            says: &["at least one"],
+        },
+    );
+}
+
+#[test]
+fn a_size_needs_cpu_memory_and_a_positive_weight() {
+    let body = format!(
+        "{HEAD}{POOL}{}",
+        job_with("sizes = [\n  { cpu = \"1\", memory = \"1Gi\" },\n  { cpu = \"2\", memory = \"2Gi\", weight = 0 },\n]")
+    );
+    let line = line_of(&body, "weight = 0");
+    reject(
+        "zero-weight",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("jobs[0].sizes[1].weight"),
+            says: &["greater than zero"],
+        },
+    );
+    let body = format!(
+        "{HEAD}{POOL}{}",
+        job_with("sizes = [\n  { cpu = \"1\", memory = \"1Gi\" },\n  { cpu = \"2\", memory = \"lots\" },\n]")
+    );
+    let line = line_of(&body, "\"lots\"");
+    reject(
+        "bad-size-memory",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("jobs[0].sizes[1].memory"),
+            says: &["invalid memory quantity"],
+        },
+    );
+    let body = format!(
+        "{HEAD}{POOL}{}",
+        job_with("sizes = [\n  { cpu = \"1\", memory = \"1Gi\", gpu = 1 },\n]")
+    );
+    let line = line_of(&body, "gpu = 1");
+    reject("unknown-size-key", &body, at(line, "jobs[0].sizes[0].gpu"));
+    let body = format!(
+        "{HEAD}{POOL}{}",
+        job_with("sizes = [\n  { cpu = \"1\", memory = \"1Gi\" },\n  { cpu = \"2\" },\n]")
+    );
+    let line = line_of(&body, "{ cpu = \"2\" }");
+    reject(
+        "size-without-memory",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("jobs[0].sizes[1].memory"),
+            says: &["missing"],
+        },
+    );
 }

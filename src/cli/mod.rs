@@ -67,7 +67,7 @@ pub enum Command {
     },
     /// List the built-in policies, one line each.
     Policies,
-    /// Look into a cluster trace and convert it (see docs/traces.md).
+    /// Look into a cluster trace, convert it, or generate one from a scenario (see docs/traces.md).
     Trace {
         #[command(subcommand)]
         command: trace::TraceCommand,

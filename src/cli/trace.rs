@@ -21,6 +21,16 @@ pub enum TraceCommand {
     Stats(StatsArgs),
     /// Convert a trace to podsim's own format (streaming; see docs/traces.md).
     Convert(ConvertArgs),
+    /// Write the workload a scenario's jobs would submit (OUT/pods.csv) and its nodes and node events (OUT/nodes.csv) as a podsim trace.
+    Generate {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// The folder to write pods.csv and nodes.csv into (created if needed).
+        out: PathBuf,
+        /// Replace the scenario's seed.
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
+    },
 }
 
 /// Which trace, and how to read its normalized figures.
@@ -151,7 +161,22 @@ pub fn execute(cmd: TraceCommand) -> Result<(), CliError> {
     match cmd {
         TraceCommand::Stats(a) => stats(a),
         TraceCommand::Convert(a) => convert(a),
+        TraceCommand::Generate {
+            scenario,
+            out,
+            seed,
+        } => generate(&scenario, &out, seed),
     }
+}
+
+fn generate(scenario: &Path, out: &Path, seed: Option<u64>) -> Result<(), CliError> {
+    let sc =
+        crate::scenario::Scenario::load(scenario).map_err(|e| CliError::Input(e.to_string()))?;
+    let seed = seed.unwrap_or(sc.seed);
+    let w = crate::workload::synthetic::export::write_trace(&sc, seed, out)
+        .map_err(CliError::Failure)?;
+    print!("{}", w.report(out, seed));
+    Ok(())
 }
 
 fn stats(a: StatsArgs) -> Result<(), CliError> {

@@ -5,7 +5,6 @@
 use crate::cluster::{Outcome, Pod, PodId, PodPhase, SpecId};
 use crate::engine::SimTime;
 use crate::simulation::{Event, Role, Simulation};
-use crate::workload;
 
 impl Simulation<'_> {
     /// Creates a pending pod and queues it for the scheduler.
@@ -190,27 +189,27 @@ impl Simulation<'_> {
     }
 
     pub(crate) fn job_arrival(&mut self, job: usize) {
-        let spec = &self.scenario.jobs[job];
         let owner = self.job_owner(job);
-        let n = match spec.arrival {
-            crate::scenario::Arrival::AtOnce { .. } => spec.count - self.jobs[job].arrived,
-            _ => 1,
+        let Some((_, n)) = self.jobs[job].generator.peek() else {
+            return;
         };
         for _ in 0..n {
             let j = &mut self.jobs[job];
-            let work = workload::sample_duration(&spec.duration, &mut j.durations);
-            let task = j.arrived;
+            let task = match j.generator.take() {
+                Ok(Some(t)) => t,
+                Ok(None) => break,
+                Err(e) => {
+                    let name = &self.scenario.jobs[job].name;
+                    self.fatal.get_or_insert(format!("job {name}: {e}"));
+                    return;
+                }
+            };
             j.arrived += 1;
-            let spec_id = j.spec;
-            self.new_pod(spec_id, owner, task, 0, Some(work));
+            let spec_id = j.specs[task.size];
+            self.new_pod(spec_id, owner, task.task, 0, Some(task.work));
         }
-        let j = &mut self.jobs[job];
-        if j.arrived < spec.count {
-            let gap = workload::next_gap(&spec.arrival, &mut j.arrivals);
-            if gap < SimTime::MAX {
-                self.queue
-                    .push(self.now + gap, Event::JobArrival { job: job as u32 });
-            }
+        if let Some((at, _)) = self.jobs[job].generator.peek() {
+            self.queue.push(at, Event::JobArrival { job: job as u32 });
         }
     }
 

@@ -406,5 +406,34 @@ impl Simulation<'_> {
             let detail = parts.join("; ");
             self.rec.log(end, "trace-read", name, detail);
         }
+        // Jobs that take arrival times or run times from a trace.
+        for (j, job) in self.scenario.jobs.iter().enumerate() {
+            let mut parts = Vec::new();
+            if let Some(stats) = self.jobs[j].generator.trace_stats() {
+                parts.push(format!("arrival times: read {stats}"));
+            }
+            if let crate::scenario::DurationDist::Empirical(e) = &job.duration {
+                let mut p = format!(
+                    "run times from {}: {} values kept of {}",
+                    e.source,
+                    e.values.len(),
+                    e.seen
+                );
+                if e.no_run_time > 0 {
+                    p.push_str(&format!(
+                        ", {} pods without a run time left out",
+                        e.no_run_time
+                    ));
+                }
+                if e.bad_rows > 0 {
+                    p.push_str(&format!(", {} bad rows skipped", e.bad_rows));
+                }
+                parts.push(p);
+            }
+            if !parts.is_empty() {
+                self.rec
+                    .log(end, "trace-read", job.name.clone(), parts.join("; "));
+            }
+        }
     }
 }

@@ -156,6 +156,137 @@ fn key_before_eq(s: &str) -> Option<String> {
     (!k.is_empty()).then_some(k)
 }
 
+/// An inline table or array that is open at some point of the text.
+struct Open {
+    /// The key it is the value of; `None` for an element of an array.
+    key: Option<String>,
+    array: bool,
+    /// For an array: the element being read, from 0.
+    index: usize,
+}
+
+/// The path of the inline tables and arrays that enclose byte `offset`
+/// (`arrival`, `sizes[1]`, `arrival.hourly[3]`), or `None` outside any. With
+/// `opened_here`, a `{` at `offset` itself counts as enclosing it (the TOML
+/// reader reports a key missing from an inline table at its brace).
+///
+/// A small forward scan that knows strings, comments and table headers;
+/// enough for naming a field, not a TOML parser.
+pub fn inline_path_at(text: &str, offset: usize, opened_here: bool) -> Option<String> {
+    inline_containers(text, offset, opened_here).map(|(path, _)| path)
+}
+
+/// As [`inline_path_at`], and whether the innermost container is an array
+/// (the offset is then at one of its elements, which the path names).
+fn inline_containers(text: &str, offset: usize, opened_here: bool) -> Option<(String, bool)> {
+    let b = text.as_bytes();
+    let end = offset.min(b.len());
+    let mut stack: Vec<Open> = Vec::new();
+    let mut key = String::new();
+    let mut after_eq = false;
+    let mut line_start = true;
+    let mut i = 0;
+    while i < end || (opened_here && i == end && b.get(i) == Some(&b'{')) {
+        let c = b[i];
+        if line_start && stack.is_empty() && c == b'[' {
+            // A table header: skip the line.
+            while i < end && b[i] != b'\n' {
+                i += 1;
+            }
+            continue;
+        }
+        if !c.is_ascii_whitespace() {
+            line_start = false;
+        }
+        match c {
+            b'\n' => {
+                line_start = true;
+                if stack.is_empty() {
+                    key.clear();
+                    after_eq = false;
+                }
+            }
+            b'#' => {
+                while i < end && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'"' | b'\'' => {
+                let triple = b.len() >= i + 3 && b[i + 1] == c && b[i + 2] == c;
+                let start = i;
+                i += if triple { 3 } else { 1 };
+                while i < b.len() {
+                    if c == b'"' && b[i] == b'\\' {
+                        i += 2;
+                        continue;
+                    }
+                    if b[i] == c
+                        && (!triple || (b.len() >= i + 3 && b[i + 1] == c && b[i + 2] == c))
+                    {
+                        i += if triple { 3 } else { 1 };
+                        break;
+                    }
+                    if b[i] == b'\n' && !triple {
+                        break;
+                    }
+                    i += 1;
+                }
+                if !after_eq && !stack.last().is_some_and(|o| o.array) {
+                    key.push_str(text[start..i.min(b.len())].trim_matches(c as char));
+                }
+                continue;
+            }
+            b'=' if !stack.last().is_some_and(|o| o.array) => after_eq = true,
+            b'{' | b'[' if after_eq || stack.last().is_some_and(|o| o.array) => {
+                let in_array = stack.last().is_some_and(|o| o.array);
+                stack.push(Open {
+                    key: (!in_array).then(|| key.trim().to_string()),
+                    array: c == b'[',
+                    index: 0,
+                });
+                key.clear();
+                after_eq = false;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                key.clear();
+                after_eq = !stack.is_empty();
+            }
+            b',' => {
+                if let Some(top) = stack.last_mut() {
+                    if top.array {
+                        top.index += 1;
+                    }
+                }
+                key.clear();
+                after_eq = false;
+            }
+            _ if !after_eq
+                && !stack.last().is_some_and(|o| o.array)
+                && (!c.is_ascii_whitespace() || !key.is_empty()) =>
+            {
+                key.push(c as char);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut parts: Vec<String> = Vec::new();
+    for o in &stack {
+        if let Some(k) = &o.key {
+            parts.push(k.clone());
+        }
+        if o.array {
+            if let Some(last) = parts.last_mut() {
+                last.push_str(&format!("[{}]", o.index));
+            }
+        }
+    }
+    let in_array = stack.last().is_some_and(|o| o.array);
+    (!parts.is_empty()).then(|| (parts.join("."), in_array))
+}
+
 /// Guesses the dotted path of the key at, or whose value sits at, byte
 /// `offset`: `jobs[0].arrival.rate`. Used for errors that the TOML reader
 /// reports by position only.
@@ -188,10 +319,11 @@ pub fn field_path_at(text: &str, offset: usize) -> Option<String> {
         return table_path_at(text, line_start);
     }
     let mut key = key;
-    if let Some(brace) = before.find('{') {
-        if let Some(outer) = key_before_eq(&before[..brace]) {
-            key = format!("{outer}.{key}");
-        }
+    match inline_containers(text, offset, false) {
+        // At an element of an array: the path names it.
+        Some((prefix, true)) => key = prefix,
+        Some((prefix, false)) => key = format!("{prefix}.{key}"),
+        None => {}
     }
     // The table is the one in force on the line before this one.
     let table = if line_start == 0 {
@@ -254,6 +386,21 @@ mod tests {
             table_path_at("[[pools]]\nname = 1\n", 12),
             Some("pools[0]".into())
         );
+    }
+
+    #[test]
+    fn field_paths_inside_arrays_of_inline_tables() {
+        let t = "[[jobs]]\nname = \"a,{[\" # { [\nsizes = [\n  { cpu = \"1\", memory = \"1Gi\" },\n  { cpu = \"2\", memory = \"lots\" },\n]\narrival = { process = \"diurnal\", hourly = [1, \"x\"] }\n";
+        let at = |needle: &str| field_path_at(t, t.find(needle).unwrap());
+        assert_eq!(at("\"lots"), Some("jobs[0].sizes[1].memory".into()));
+        assert_eq!(at("\"x\""), Some("jobs[0].arrival.hourly[1]".into()));
+        let brace = t.find("{ cpu = \"2").unwrap();
+        assert_eq!(inline_path_at(t, brace, true), Some("sizes[1]".into()));
+        assert_eq!(inline_path_at(t, brace, false), Some("sizes[1]".into()));
+        let brace = t.find("{ process").unwrap();
+        assert_eq!(inline_path_at(t, brace, true), Some("arrival".into()));
+        assert_eq!(inline_path_at(t, brace, false), None);
+        assert_eq!(inline_path_at(t, t.find("name").unwrap(), true), None);
     }
 
     #[test]

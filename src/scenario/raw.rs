@@ -107,8 +107,9 @@ pub struct RawService {
 pub struct RawJob {
     pub name: Spanned<String>,
     pub count: u32,
-    pub cpu: Cpu,
-    pub memory: Mem,
+    pub cpu: Option<Spanned<Cpu>>,
+    pub memory: Option<Spanned<Mem>>,
+    pub sizes: Option<Spanned<Vec<RawSize>>>,
     #[serde(default)]
     pub priority: i32,
     pub startup: Option<Dur>,
@@ -120,6 +121,15 @@ pub struct RawJob {
     pub duration: Spanned<RawDist>,
 }
 
+/// One entry of a job's `sizes` table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawSize {
+    pub cpu: Spanned<Cpu>,
+    pub memory: Spanned<Mem>,
+    pub weight: Option<Spanned<f64>>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawArrival {
@@ -128,6 +138,22 @@ pub struct RawArrival {
     pub interval: Option<Dur>,
     pub at: Option<Dur>,
     pub start: Option<Dur>,
+    // diurnal
+    pub mean_rate: Option<Rate>,
+    pub amplitude: Option<Spanned<f64>>,
+    pub peak: Option<Spanned<Dur>>,
+    pub hourly: Option<Spanned<Vec<f64>>>,
+    pub time_of_day: Option<Spanned<Dur>>,
+    // bursty
+    pub on_rate: Option<Rate>,
+    pub off_rate: Option<Rate>,
+    pub mean_on: Option<Spanned<Dur>>,
+    pub mean_off: Option<Spanned<Dur>>,
+    // trace
+    pub file: Option<Spanned<String>>,
+    pub format: Option<Spanned<String>>,
+    pub from: Option<Dur>,
+    pub time_scale: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -142,6 +168,9 @@ pub struct RawDist {
     pub sigma: Option<f64>,
     pub scale: Option<Dur>,
     pub shape: Option<f64>,
+    // empirical
+    pub file: Option<Spanned<String>>,
+    pub format: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

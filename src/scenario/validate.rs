@@ -45,9 +45,16 @@ pub(super) fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
             .and_then(|r| r.split('`').next())
             .map(str::to_string);
         let field = missing.as_ref().map(|key| {
-            match e.span().and_then(|sp| error::table_path_at(text, sp.start)) {
-                Some(table) => format!("{table}.{key}"),
+            // Reported at its table's header, or at an inline table's brace.
+            let start = e.span().map(|sp| sp.start);
+            let inline = start.and_then(|s| error::inline_path_at(text, s, true));
+            let key = match inline {
+                Some(inline) => format!("{inline}.{key}"),
                 None => key.clone(),
+            };
+            match start.and_then(|s| error::table_path_at(text, s)) {
+                Some(table) => format!("{table}.{key}"),
+                None => key,
             }
         });
         ScenarioError::at(file, text, e.span(), field, msg)
@@ -243,8 +250,7 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
     let mut owner_names = BTreeSet::new();
     let template = |kind: &str,
                     i: usize,
-                    cpu: &Cpu,
-                    memory: &Mem,
+                    requests: Resources,
                     priority: i32,
                     startup: Option<Dur>,
                     tolerations: &[Spanned<String>],
@@ -258,7 +264,7 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
             );
         }
         Ok(PodTemplate {
-            requests: Resources::new(cpu.0, memory.0),
+            requests,
             priority,
             startup: startup.map_or(SimTime::ZERO, |d| d.0),
             tolerations: tols,
@@ -292,8 +298,7 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
             template: template(
                 "services",
                 i,
-                &s.cpu,
-                &s.memory,
+                Resources::new(s.cpu.0, s.memory.0),
                 s.priority,
                 s.startup,
                 &s.tolerations,
@@ -301,19 +306,20 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
             )?,
         });
     }
+    let seed = raw.seed.unwrap_or(1);
     let mut jobs = Vec::new();
     for (i, j) in raw.jobs.iter().enumerate() {
         let name = check_owner(&j.name, format!("jobs[{i}].name"))?;
         let arrival = arrival(cx, i, &j.arrival)?;
-        let duration = dist(cx, i, &j.duration)?;
+        let duration = dist(cx, i, &j.duration, seed, &name)?;
+        let sizes = sizes(cx, i, j)?;
         jobs.push(Job {
             name,
             count: j.count,
             template: template(
                 "jobs",
                 i,
-                &j.cpu,
-                &j.memory,
+                sizes[0].requests,
                 j.priority,
                 j.startup,
                 &j.tolerations,
@@ -321,6 +327,7 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
             )?,
             arrival,
             duration,
+            sizes,
         });
     }
 
@@ -367,7 +374,7 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
     Ok(Scenario {
         name,
         description: raw.description.trim().to_string(),
-        seed: raw.seed.unwrap_or(1),
+        seed,
         horizon,
         sample_every,
         policies,
@@ -586,36 +593,187 @@ fn traces(cx: &Ctx, raw: &[RawTrace]) -> Result<Vec<TraceSpec>, ScenarioError> {
     Ok(out)
 }
 
+/// A job's requests: its `cpu` and `memory`, or its `sizes` table.
+fn sizes(cx: &Ctx, i: usize, j: &RawJob) -> Result<Vec<JobSize>, ScenarioError> {
+    let f = |k: &str| format!("jobs[{i}].{k}");
+    let Some(table) = &j.sizes else {
+        return match (&j.cpu, &j.memory) {
+            (Some(c), Some(m)) => Ok(vec![JobSize {
+                requests: Resources::new(c.get_ref().0, m.get_ref().0),
+                weight: 1.0,
+            }]),
+            (c, _) => {
+                let key = if c.is_none() { "cpu" } else { "memory" };
+                Err(cx.err(
+                    j.name.span(),
+                    f(key),
+                    format!(
+                        "job {:?} needs `cpu` and `memory`, or a `sizes` table",
+                        j.name.get_ref()
+                    ),
+                ))
+            }
+        };
+    };
+    for (key, span) in [
+        ("cpu", j.cpu.as_ref().map(|c| c.span())),
+        ("memory", j.memory.as_ref().map(|m| m.span())),
+    ] {
+        if let Some(span) = span {
+            return Err(cx.err(
+                span,
+                f(key),
+                format!("give `{key}` in each entry of `sizes`, or leave `sizes` out: a job takes one or the other"),
+            ));
+        }
+    }
+    if table.get_ref().is_empty() {
+        return Err(cx.err(
+            table.span(),
+            f("sizes"),
+            "`sizes` must list at least one { cpu, memory, weight } entry",
+        ));
+    }
+    let mut out = Vec::new();
+    for (k, e) in table.get_ref().iter().enumerate() {
+        let weight = match &e.weight {
+            Some(w) if !(w.get_ref().is_finite() && *w.get_ref() > 0.0) => {
+                return Err(cx.err(
+                    w.span(),
+                    format!("jobs[{i}].sizes[{k}].weight"),
+                    "a weight must be a number greater than zero",
+                ))
+            }
+            Some(w) => *w.get_ref(),
+            None => 1.0,
+        };
+        out.push(JobSize {
+            requests: Resources::new(e.cpu.get_ref().0, e.memory.get_ref().0),
+            weight,
+        });
+    }
+    Ok(out)
+}
+
+/// Resolves a trace named by an arrival process or an empirical distribution:
+/// its format (default podsim) and files (relative to the scenario's folder).
+fn trace_source(
+    cx: &Ctx,
+    file: &Spanned<String>,
+    format: Option<&Spanned<String>>,
+    field: &dyn Fn(&str) -> String,
+) -> Result<(TraceFormat, Vec<PathBuf>), ScenarioError> {
+    use crate::workload::trace::expand_paths;
+    let fmt = match format {
+        None => TraceFormat::Podsim,
+        Some(n) => TraceFormat::parse(n.get_ref()).ok_or_else(|| {
+            cx.err(
+                n.span(),
+                field("format"),
+                format!(
+                    "unknown trace format {:?} (known: {})",
+                    n.get_ref(),
+                    list(TraceFormat::NAMES)
+                ),
+            )
+        })?,
+    };
+    let files = expand_paths(&cx.base_dir, file.get_ref()).map_err(|why| {
+        cx.err(
+            file.span(),
+            field("file"),
+            format!("{why} (paths are relative to the scenario's folder)"),
+        )
+    })?;
+    Ok((fmt, files))
+}
+
 fn arrival(cx: &Ctx, i: usize, a: &Spanned<RawArrival>) -> Result<Arrival, ScenarioError> {
     let r = a.get_ref();
     let f = |k: &str| format!("jobs[{i}].arrival.{k}");
     let process = r.process.get_ref().as_str();
-    let unused = |keys: &[(&str, bool)]| -> Result<(), ScenarioError> {
-        for (k, present) in keys {
-            if *present {
+    let present: [(&str, Option<Range<usize>>); 17] = [
+        ("rate", r.rate.map(|_| a.span())),
+        ("interval", r.interval.map(|_| a.span())),
+        ("at", r.at.map(|_| a.span())),
+        ("start", r.start.map(|_| a.span())),
+        ("mean-rate", r.mean_rate.map(|_| a.span())),
+        ("amplitude", r.amplitude.as_ref().map(|x| x.span())),
+        ("peak", r.peak.as_ref().map(|x| x.span())),
+        ("hourly", r.hourly.as_ref().map(|x| x.span())),
+        ("time-of-day", r.time_of_day.as_ref().map(|x| x.span())),
+        ("on-rate", r.on_rate.map(|_| a.span())),
+        ("off-rate", r.off_rate.map(|_| a.span())),
+        ("mean-on", r.mean_on.as_ref().map(|x| x.span())),
+        ("mean-off", r.mean_off.as_ref().map(|x| x.span())),
+        ("file", r.file.as_ref().map(|x| x.span())),
+        ("format", r.format.as_ref().map(|x| x.span())),
+        ("from", r.from.map(|_| a.span())),
+        ("time-scale", r.time_scale.as_ref().map(|x| x.span())),
+    ];
+    let (wants, optional): (&[&str], &[&str]) = match process {
+        "poisson" => (&["rate"], &[]),
+        "every" => (&["interval"], &["start"]),
+        "at-once" => (&[], &["at"]),
+        "diurnal" => (
+            &["mean-rate"],
+            &["amplitude", "peak", "hourly", "time-of-day"],
+        ),
+        "bursty" => (&["on-rate", "mean-on", "mean-off"], &["off-rate"]),
+        "trace" => (&["file"], &["format", "from", "time-scale"]),
+        other => {
+            return Err(cx.err(
+                r.process.span(),
+                f("process"),
+                format!(
+                    "unknown arrival process {other:?} (known: {})",
+                    list(Arrival::NAMES)
+                ),
+            ))
+        }
+    };
+    for (k, span) in &present {
+        if let Some(span) = span {
+            if !wants.contains(k) && !optional.contains(k) {
                 return Err(cx.err(
-                    a.span(),
+                    span.clone(),
                     f(k),
                     format!("`{k}` does not apply to process {process:?}"),
                 ));
             }
         }
-        Ok(())
-    };
-    let missing = |k: &str| cx.err(a.span(), f(k), format!("process {process:?} needs `{k}`"));
-    match process {
-        "poisson" => {
-            unused(&[
-                ("interval", r.interval.is_some()),
-                ("at", r.at.is_some()),
-                ("start", r.start.is_some()),
-            ])?;
-            let rate = r.rate.ok_or_else(|| missing("rate"))?;
-            Ok(Arrival::Poisson { rate_per_s: rate.0 })
+    }
+    for (k, span) in &present {
+        if span.is_none() && wants.contains(k) {
+            return Err(cx.err(a.span(), f(k), format!("process {process:?} needs `{k}`")));
         }
+    }
+    let under_a_day = |d: &Option<Spanned<Dur>>, k: &str| -> Result<SimTime, ScenarioError> {
+        match d {
+            Some(d) if d.get_ref().0 >= SimTime::from_hours(24) => Err(cx.err(
+                d.span(),
+                f(k),
+                format!("`{k}` is a time of day: from \"0h\" to under \"24h\""),
+            )),
+            Some(d) => Ok(d.get_ref().0),
+            None => Ok(SimTime::ZERO),
+        }
+    };
+    let positive_dur = |d: &Option<Spanned<Dur>>, k: &str| -> Result<f64, ScenarioError> {
+        match d {
+            Some(d) if d.get_ref().0 == SimTime::ZERO => {
+                Err(cx.err(d.span(), f(k), format!("`{k}` must be longer than zero")))
+            }
+            Some(d) => Ok(secs(d.get_ref().0)),
+            None => Ok(0.0),
+        }
+    };
+    match process {
+        "poisson" => Ok(Arrival::Poisson {
+            rate_per_s: r.rate.map_or(0.0, |x| x.0),
+        }),
         "every" => {
-            unused(&[("rate", r.rate.is_some()), ("at", r.at.is_some())])?;
-            let interval = r.interval.ok_or_else(|| missing("interval"))?.0;
+            let interval = r.interval.map_or(SimTime::ZERO, |d| d.0);
             if interval == SimTime::ZERO {
                 return Err(cx.err(
                     a.span(),
@@ -628,29 +786,140 @@ fn arrival(cx: &Ctx, i: usize, a: &Spanned<RawArrival>) -> Result<Arrival, Scena
                 start: r.start.map_or(SimTime::ZERO, |d| d.0),
             })
         }
-        "at-once" => {
-            unused(&[
-                ("rate", r.rate.is_some()),
-                ("interval", r.interval.is_some()),
-                ("start", r.start.is_some()),
-            ])?;
-            Ok(Arrival::AtOnce {
-                at: r.at.map_or(SimTime::ZERO, |d| d.0),
-            })
+        "at-once" => Ok(Arrival::AtOnce {
+            at: r.at.map_or(SimTime::ZERO, |d| d.0),
+        }),
+        "diurnal" => {
+            let shape = match (&r.amplitude, &r.hourly) {
+                (Some(_), Some(h)) => {
+                    return Err(cx.err(
+                        h.span(),
+                        f("hourly"),
+                        "give either `amplitude` and `peak` (a sine curve) or `hourly` (24 weights), not both",
+                    ))
+                }
+                (None, None) => {
+                    return Err(cx.err(
+                        a.span(),
+                        f("amplitude"),
+                        "process \"diurnal\" needs `amplitude` and `peak` (a sine curve), or `hourly` (24 weights)",
+                    ))
+                }
+                (Some(amp), None) => {
+                    let v = *amp.get_ref();
+                    if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
+                        return Err(cx.err(
+                            amp.span(),
+                            f("amplitude"),
+                            "`amplitude` must be from 0 (a constant rate) to 1 (the rate falls to zero once a day)",
+                        ));
+                    }
+                    if r.peak.is_none() {
+                        return Err(cx.err(
+                            a.span(),
+                            f("peak"),
+                            "`amplitude` needs `peak`, the time of day the rate is highest (e.g. \"14h\")",
+                        ));
+                    }
+                    DailyShape::Sine {
+                        amplitude: v,
+                        peak: under_a_day(&r.peak, "peak")?,
+                    }
+                }
+                (None, Some(h)) => {
+                    if let Some(p) = &r.peak {
+                        return Err(cx.err(
+                            p.span(),
+                            f("peak"),
+                            "`peak` applies only with `amplitude`; `hourly` gives the whole curve",
+                        ));
+                    }
+                    let w = h.get_ref();
+                    if w.len() != 24 {
+                        return Err(cx.err(
+                            h.span(),
+                            f("hourly"),
+                            format!("`hourly` needs 24 weights, one per hour from midnight; it has {}", w.len()),
+                        ));
+                    }
+                    if let Some(k) = w.iter().position(|x| !(x.is_finite() && *x >= 0.0)) {
+                        return Err(cx.err(
+                            h.span(),
+                            f("hourly"),
+                            format!("weight {k} of `hourly` is {}: each must be a number, 0 or more", w[k]),
+                        ));
+                    }
+                    let mean = w.iter().sum::<f64>() / 24.0;
+                    if mean <= 0.0 {
+                        return Err(cx.err(
+                            h.span(),
+                            f("hourly"),
+                            "the `hourly` weights are all zero: no task would ever arrive",
+                        ));
+                    }
+                    DailyShape::Hourly(w.iter().map(|x| x / mean).collect())
+                }
+            };
+            Ok(Arrival::Diurnal(DailyCurve {
+                mean_per_s: r.mean_rate.map_or(0.0, |x| x.0),
+                shape,
+                time_of_day: under_a_day(&r.time_of_day, "time-of-day")?,
+            }))
         }
-        other => Err(cx.err(
-            r.process.span(),
-            f("process"),
-            format!("unknown arrival process {other:?} (known: poisson, every, at-once)"),
-        )),
+        "bursty" => Ok(Arrival::Bursty(OnOff {
+            on_rate_per_s: r.on_rate.map_or(0.0, |x| x.0),
+            off_rate_per_s: r.off_rate.map_or(0.0, |x| x.0),
+            mean_on_s: positive_dur(&r.mean_on, "mean-on")?,
+            mean_off_s: positive_dur(&r.mean_off, "mean-off")?,
+        })),
+        _ => {
+            let file = r
+                .file
+                .as_ref()
+                .ok_or_else(|| cx.err(a.span(), f("file"), "needs `file`"))?;
+            let (format, files) = trace_source(cx, file, r.format.as_ref(), &f)?;
+            let time_scale = match &r.time_scale {
+                Some(k) if !(k.get_ref().is_finite() && *k.get_ref() > 0.0) => {
+                    return Err(cx.err(
+                        k.span(),
+                        f("time-scale"),
+                        "must be a positive number (0.5 replays twice as fast)",
+                    ))
+                }
+                Some(k) => *k.get_ref(),
+                None => 1.0,
+            };
+            // Read the header now, so that a file of the wrong format is
+            // reported here rather than when the run starts.
+            let tf = crate::workload::trace::TraceFiles {
+                pods: files.clone(),
+                nodes: Vec::new(),
+            };
+            drop(
+                crate::workload::trace::open_pods(format, &tf, &Default::default())
+                    .map_err(|e| cx.err(file.span(), f("file"), e.to_string()))?,
+            );
+            Ok(Arrival::Trace(TraceArrivals {
+                format,
+                files,
+                from: r.from.map_or(SimTime::ZERO, |d| d.0),
+                time_scale,
+            }))
+        }
     }
 }
 
-fn dist(cx: &Ctx, i: usize, d: &Spanned<RawDist>) -> Result<DurationDist, ScenarioError> {
+fn dist(
+    cx: &Ctx,
+    i: usize,
+    d: &Spanned<RawDist>,
+    seed: u64,
+    job: &str,
+) -> Result<DurationDist, ScenarioError> {
     let r = d.get_ref();
     let kind = r.dist.get_ref().as_str();
     let field = |k: &str| format!("jobs[{i}].duration.{k}");
-    let present: [(&str, bool); 8] = [
+    let present: [(&str, bool); 10] = [
         ("value", r.value.is_some()),
         ("mean", r.mean.is_some()),
         ("min", r.min.is_some()),
@@ -659,29 +928,43 @@ fn dist(cx: &Ctx, i: usize, d: &Spanned<RawDist>) -> Result<DurationDist, Scenar
         ("sigma", r.sigma.is_some()),
         ("scale", r.scale.is_some()),
         ("shape", r.shape.is_some()),
+        ("file", r.file.is_some()),
+        ("format", r.format.is_some()),
     ];
-    let wants: &[&str] = match kind {
-        "constant" => &["value"],
-        "exponential" => &["mean"],
-        "uniform" => &["min", "max"],
-        "lognormal" => &["median", "sigma"],
-        "weibull" | "pareto" => &["scale", "shape"],
+    let (wants, optional): (&[&str], &[&str]) = match kind {
+        "constant" => (&["value"], &[]),
+        "exponential" => (&["mean"], &[]),
+        "uniform" => (&["min", "max"], &[]),
+        "lognormal" => (&["median", "sigma"], &[]),
+        "weibull" | "pareto" => (&["scale", "shape"], &[]),
+        "empirical" => (&["file"], &["format"]),
         other => {
             return Err(cx.err(
                 r.dist.span(),
                 field("dist"),
-                format!("unknown distribution {other:?} (known: constant, exponential, uniform, lognormal, weibull, pareto)"),
+                format!(
+                    "unknown distribution {other:?} (known: {})",
+                    list(DurationDist::NAMES)
+                ),
             ))
         }
     };
+    let takes = || {
+        wants
+            .iter()
+            .map(|k| k.to_string())
+            .chain(optional.iter().map(|k| format!("optional {k}")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     for (k, p) in present {
-        if p && !wants.contains(&k) {
+        if p && !wants.contains(&k) && !optional.contains(&k) {
             return Err(cx.err(
                 d.span(),
                 field(k),
                 format!(
                     "`{k}` does not apply to dist {kind:?} (it takes {})",
-                    wants.join(", ")
+                    takes()
                 ),
             ));
         }
@@ -689,7 +972,7 @@ fn dist(cx: &Ctx, i: usize, d: &Spanned<RawDist>) -> Result<DurationDist, Scenar
             return Err(cx.err(
                 d.span(),
                 field(k),
-                format!("dist {kind:?} needs `{k}` (it takes {})", wants.join(", ")),
+                format!("dist {kind:?} needs `{k}` (it takes {})", takes()),
             ));
         }
     }
@@ -725,10 +1008,34 @@ fn dist(cx: &Ctx, i: usize, d: &Spanned<RawDist>) -> Result<DurationDist, Scenar
             scale: positive("scale", s(r.scale))?,
             shape: positive("shape", r.shape.unwrap_or(0.0))?,
         },
-        _ => DurationDist::Pareto {
+        "pareto" => DurationDist::Pareto {
             scale: positive("scale", s(r.scale))?,
             shape: positive("shape", r.shape.unwrap_or(0.0))?,
         },
+        _ => {
+            let Some(file) = r.file.as_ref() else {
+                return Err(cx.err(d.span(), field("file"), "needs `file`"));
+            };
+            let (format, files) = trace_source(cx, file, r.format.as_ref(), &field)?;
+            let sample = crate::workload::synthetic::load_empirical(
+                format,
+                &files,
+                seed,
+                &format!("job/{job}/durations/reservoir"),
+            )
+            .map_err(|e| cx.err(file.span(), field("file"), e.to_string()))?;
+            if sample.values.is_empty() {
+                return Err(cx.err(
+                    file.span(),
+                    field("file"),
+                    format!(
+                        "{} has no pod with a known run time (pods that run to the end: {}, bad rows: {}): an empirical distribution needs at least one value",
+                        sample.source, sample.no_run_time, sample.bad_rows
+                    ),
+                ));
+            }
+            DurationDist::Empirical(sample)
+        }
     })
 }
 

@@ -10,10 +10,11 @@ use crate::cluster::{
     Cluster, Node, NodeId, Outcome, Pod, PodId, PodKind, PodPhase, PodSpec, Resources, SpecId,
 };
 use crate::control::{PendingQueue, Scheduler};
-use crate::engine::{EventQueue, RngStreams, SimRng, SimTime};
+use crate::engine::{EventQueue, RngStreams, SimTime};
 use crate::metrics::{assemble, MemorySink, PodRecord, PodSink, Recorder, RunResult, Sample};
 use crate::policy;
 use crate::scenario::{PodTemplate, Scenario};
+use crate::workload::JobGenerator;
 use std::collections::BTreeMap;
 
 /// Everything that can happen, as a closed set: handlers `match` on it exhaustively.
@@ -66,11 +67,11 @@ pub struct ServiceState {
 }
 
 /// The job controller's view of one job.
-#[derive(Debug)]
 pub struct JobState {
-    pub spec: SpecId,
-    pub arrivals: SimRng,
-    pub durations: SimRng,
+    /// One spec per entry of the job's sizes, in order.
+    pub specs: Vec<SpecId>,
+    /// Draws the job's tasks (shared with `podsim trace generate`).
+    pub generator: JobGenerator,
     pub arrived: u32,
     pub completed: u32,
 }
@@ -215,20 +216,27 @@ impl<'s> Simulation<'s> {
                 kind: PodKind::Job,
                 role: Role::Job(j),
             });
-            let spec = sim.cluster.add_spec(spec_from(&job.template));
-            let mut arrivals = streams.stream(&format!("job/{}/arrivals", job.name));
-            let durations = streams.stream(&format!("job/{}/durations", job.name));
-            let first = crate::workload::first_arrival(&job.arrival, &mut arrivals);
+            // One spec per size: the scheduler groups pods by spec.
+            let specs = job
+                .sizes
+                .iter()
+                .map(|size| {
+                    let mut spec = spec_from(&job.template);
+                    spec.requests = size.requests;
+                    sim.cluster.add_spec(spec)
+                })
+                .collect();
+            let generator =
+                JobGenerator::new(job, seed).map_err(|e| format!("job {}: {e}", job.name))?;
+            if let Some((first, _)) = generator.peek() {
+                sim.queue.push(first, Event::JobArrival { job: j as u32 });
+            }
             sim.jobs.push(JobState {
-                spec,
-                arrivals,
-                durations,
+                specs,
+                generator,
                 arrived: 0,
                 completed: 0,
             });
-            if job.count > 0 {
-                sim.queue.push(first, Event::JobArrival { job: j as u32 });
-            }
         }
         sim.open_traces()?;
         for (s, svc) in scenario.services.iter().enumerate() {
