@@ -381,7 +381,7 @@ impl Simulation<'_> {
                     "{} machines created, {} machine events read",
                     t.nodes_created, n.stats.items_read
                 ));
-                if n.stats.bad_rows > 0 {
+                if n.stats.bad_rows > 0 || n.stats.left_out > 0 {
                     parts.push(format!("machine file: {}", n.stats.describe()));
                 }
             }

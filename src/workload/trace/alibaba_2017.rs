@@ -139,8 +139,9 @@ impl BatchTask {
     /// status `Waiting`, "not initialized yet", and 2 `Running`; both columns
     /// empty; 6% of the rows, 44,550 instances). There is nothing to
     /// replay, and making up a request would be a guess; so they are
-    /// reported (counted in the replay's bad rows, and under `strict` they
-    /// stop the run), never dropped silently.
+    /// reported as rows left out (counted apart from bad rows, named in the
+    /// run's trace-read line; `strict` does not stop on them), never dropped
+    /// silently. A task with only one of the two empty is a bad row.
     pub fn requests(&self) -> Result<Resources, String> {
         match (self.cpu_m, self.mem) {
             (Some(c), Some(m)) => Ok(Resources::new(c, m)),

@@ -26,8 +26,9 @@
 //! - later `started` rows of the same container (periodic snapshots, or new
 //!   requests or a new machine) change nothing: podsim places the pod itself
 //!   and does not resize pods;
-//! - a row with any other status is reported as a bad row (naming the
-//!   status) and skipped: podsim does not guess what it means. A container
+//! - a row with any other status is reported as a row left out (naming the
+//!   status; counted apart from bad rows, `strict` does not stop on it):
+//!   podsim does not guess what it means. A container
 //!   with no `started` row is therefore not replayed.
 //!
 //! The reader remembers which containers it has started (about 71,500 in the
@@ -63,7 +64,7 @@
 //! has several rows per machine over time. A machine's first row adds it
 //! with `cpu_num` cores and `mem_size` normalized memory, whatever its
 //! status. A later row with another `cpu_num` or `mem_size` resizes it. A
-//! later row with another status is reported as a bad row naming the old
+//! later row with another status is reported as a row left out naming the old
 //! and new status (once per change, not per row) and otherwise changes
 //! nothing: the status values are not documented, so podsim neither fails
 //! nor removes machines on their account. The reader remembers each

@@ -127,6 +127,12 @@ impl ConvertReport {
                     m.late, m.late_max
                 ));
             }
+            if m.left_out > 0 {
+                s.push_str(&format!(
+                    ", {} rows left out (nothing to replay)",
+                    m.left_out
+                ));
+            }
             if m.bad_rows > 0 {
                 s.push_str(&format!(", {} bad rows skipped", m.bad_rows));
                 for b in &m.first_bad {

@@ -386,6 +386,8 @@ pub struct PodStats {
     pub ends: u64,
     pub bad_rows: u64,
     pub first_bad: Vec<BadRow>,
+    /// Sound rows with nothing to replay (see [`BadRow::left_out`]).
+    pub left_out: u64,
     /// Pods by kind: `[job, service]`.
     pub kinds: [u64; 2],
     pub priorities: BTreeMap<i32, u64>,
@@ -429,6 +431,7 @@ impl PodStats {
             ends: 0,
             bad_rows: 0,
             first_bad: Vec::new(),
+            left_out: 0,
             kinds: [0; 2],
             priorities: BTreeMap::new(),
             other_priorities: 0,
@@ -456,6 +459,10 @@ impl PodStats {
     pub fn add(&mut self, item: Result<PodItem, BadRow>) {
         let item = match item {
             Ok(i) => i,
+            Err(b) if b.left_out => {
+                self.left_out += 1;
+                return;
+            }
             Err(b) => {
                 self.bad_rows += 1;
                 if self.first_bad.len() < Self::KEEP_BAD {
@@ -532,6 +539,8 @@ pub struct MachineStats {
     pub events: u64,
     pub bad_rows: u64,
     pub first_bad: Vec<BadRow>,
+    /// Sound rows with nothing to replay (see [`BadRow::left_out`]).
+    pub left_out: u64,
     pub adds: u64,
     /// `add` events for machines already known.
     pub adds_again: u64,
@@ -584,6 +593,10 @@ impl MachineStats {
     pub fn add(&mut self, e: Result<MachineEvent, BadRow>) {
         let e = match e {
             Ok(e) => e,
+            Err(b) if b.left_out => {
+                self.left_out += 1;
+                return;
+            }
             Err(b) => {
                 self.bad_rows += 1;
                 if self.first_bad.len() < PodStats::KEEP_BAD {
@@ -929,6 +942,7 @@ impl TraceStats {
                 c("pods", p.pods),
                 c("ends", p.ends),
                 c("bad_rows", p.bad_rows),
+                c("left_out_rows", p.left_out),
                 (
                     "count",
                     "distinct_owners".into(),
@@ -1033,6 +1047,7 @@ impl TraceStats {
             for (s, n, v) in [
                 c("events", m.events),
                 c("bad_rows", m.bad_rows),
+                c("left_out_rows", m.left_out),
                 c("machines", m.machines()),
                 c("add", m.adds),
                 c("add_again", m.adds_again),
@@ -1126,6 +1141,13 @@ fn render_pods(o: &mut String, p: &PodStats) {
         }
     );
     render_bad(o, p.bad_rows, &p.first_bad);
+    if p.left_out > 0 {
+        let _ = writeln!(
+            o,
+            "  left out      {} (sound rows with nothing to replay; strict does not stop on them)",
+            thousands(p.left_out)
+        );
+    }
     let (owners, exact) = p.owners.count();
     let _ = writeln!(
         o,
@@ -1340,6 +1362,9 @@ fn render_machines(o: &mut String, m: &MachineStats) {
     }
     let _ = writeln!(o, "  bad rows      {}", thousands(m.bad_rows));
     render_bad(o, m.bad_rows, &m.first_bad);
+    if m.left_out > 0 {
+        let _ = writeln!(o, "  left out      {}", thousands(m.left_out));
+    }
     if let (Some(f), Some(l)) = (m.first_t, m.last_t) {
         let _ = writeln!(
             o,
