@@ -45,6 +45,7 @@ impl Simulation<'_> {
 
     /// Adjusts a service's running count and the availability sums.
     pub(crate) fn service_running_changed(&mut self, svc: usize, delta: i32) {
+        self.integrate_load(svc);
         let s = &mut self.services[svc];
         let before = s.running.min(s.desired) as u64;
         s.running = s.running.checked_add_signed(delta).unwrap_or(0);

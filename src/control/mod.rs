@@ -10,11 +10,13 @@
 mod actions;
 mod controllers;
 mod cycle;
+mod hpa;
 mod node_lifecycle;
 mod queue;
 mod scheduler;
 mod trace_replay;
 
+pub use hpa::LoadState;
 pub use queue::PendingQueue;
 pub use scheduler::{Scheduler, Unschedulable};
 pub use trace_replay::TraceState;

@@ -56,6 +56,17 @@ pub struct Recorder {
     pub outcomes: [u64; 6],
     /// Wait (start − submit, seconds) of every pod that started.
     pub waits: Vec<f64>,
+    /// Some service has a `load`: the demand columns of the summary apply.
+    pub has_load: bool,
+    /// ∫ the services' CPU demand dt, and ∫ the part of it above what their
+    /// running replicas can serve at their requests dt (millicore·µs).
+    pub demand: u128,
+    pub unmet_demand: u128,
+    /// Times an HPA raised or lowered its service's replicas.
+    pub hpa_scale_ups: u64,
+    pub hpa_scale_downs: u64,
+    /// Per-service samples (services with a load or an HPA), every sample time.
+    pub service_samples: Vec<super::ServiceSample>,
 }
 
 impl Recorder {

@@ -61,6 +61,9 @@ pub struct RunResult {
     pub nodes: Vec<NodeRecord>,
     pub samples: Vec<Sample>,
     pub log: Vec<LogEntry>,
+    /// Per-service samples, for `services.csv` (empty when no service has a
+    /// load or an HPA).
+    pub services: Vec<super::ServiceSample>,
 }
 
 fn pct(num: u128, den: u128) -> f64 {
@@ -178,6 +181,10 @@ pub fn assemble(
         tasks_failed: rec.tasks_failed,
         mem_alloc_mean_pct: pct(rec.mem_requested_integral, rec.mem_capacity_integral),
         cost,
+        hpa_scale_ups: rec.hpa_scale_ups,
+        hpa_scale_downs: rec.hpa_scale_downs,
+        demand_core_s: rec.has_load.then(|| rec.demand as f64 / 1e3 / 1e6),
+        unmet_demand_core_s: rec.has_load.then(|| rec.unmet_demand as f64 / 1e3 / 1e6),
     };
     RunResult {
         policy: policy.to_string(),
@@ -188,5 +195,6 @@ pub fn assemble(
         nodes,
         samples: rec.samples,
         log: rec.log,
+        services: rec.service_samples,
     }
 }

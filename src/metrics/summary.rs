@@ -28,6 +28,10 @@ pub const SUMMARY_COLUMNS: &[&str] = &[
     "tasks_failed",
     "mem_alloc_mean_pct",
     "cost",
+    "hpa_scale_ups",
+    "hpa_scale_downs",
+    "demand_core_s",
+    "unmet_demand_core_s",
 ];
 
 /// A run's headline numbers. Definitions are in `docs/outputs.md`.
@@ -59,6 +63,11 @@ pub struct SummaryRow {
     pub tasks_failed: u64,
     pub mem_alloc_mean_pct: f64,
     pub cost: f64,
+    pub hpa_scale_ups: u64,
+    pub hpa_scale_downs: u64,
+    /// `None` when no service has a `load`.
+    pub demand_core_s: Option<f64>,
+    pub unmet_demand_core_s: Option<f64>,
 }
 
 fn f3(v: f64) -> String {
@@ -99,6 +108,10 @@ impl SummaryRow {
             self.tasks_failed.to_string(),
             f3(self.mem_alloc_mean_pct),
             format!("{:.2}", self.cost),
+            self.hpa_scale_ups.to_string(),
+            self.hpa_scale_downs.to_string(),
+            opt(self.demand_core_s),
+            opt(self.unmet_demand_core_s),
         ]
     }
 
@@ -128,6 +141,10 @@ impl SummaryRow {
             "tasks_failed" => self.tasks_failed as f64,
             "mem_alloc_mean_pct" => self.mem_alloc_mean_pct,
             "cost" => self.cost,
+            "hpa_scale_ups" => self.hpa_scale_ups as f64,
+            "hpa_scale_downs" => self.hpa_scale_downs as f64,
+            "demand_core_s" => self.demand_core_s?,
+            "unmet_demand_core_s" => self.unmet_demand_core_s?,
             _ => return None,
         })
     }

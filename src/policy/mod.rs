@@ -12,6 +12,7 @@
 
 pub mod builtin;
 pub mod filter;
+pub mod hpa;
 mod profile;
 pub mod registry;
 pub mod score;

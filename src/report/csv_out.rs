@@ -348,7 +348,47 @@ pub fn write_run(dir: &Path, r: &RunResult) -> Result<(), OutputError> {
                 e.detail.clone(),
             ]
         }),
-    )
+    )?;
+    if !r.services.is_empty() {
+        write_csv(
+            &dir.join("services.csv"),
+            SERVICE_COLUMNS,
+            r.services.iter().map(service_row),
+        )?;
+    }
+    Ok(())
+}
+
+/// Columns of `services.csv` (written only when a service has a load or an HPA).
+pub const SERVICE_COLUMNS: &[&str] = &[
+    "t_s",
+    "service",
+    "demand_cores",
+    "replicas_desired",
+    "replicas_running",
+    "replicas_starting",
+    "replicas_pending",
+    "replicas_lost",
+    "utilization_pct",
+    "unmet_cores",
+];
+
+fn service_row(s: &crate::metrics::ServiceSample) -> Vec<String> {
+    let cores = |m: u64| format!("{:.3}", m as f64 / 1000.0);
+    vec![
+        secs(s.t),
+        s.service.clone(),
+        cores(s.demand_m),
+        s.desired.to_string(),
+        s.running.to_string(),
+        s.starting.to_string(),
+        s.pending.to_string(),
+        s.lost.to_string(),
+        s.utilization_pct()
+            .map(|u| format!("{u:.3}"))
+            .unwrap_or_default(),
+        cores(s.unmet_m()),
+    ]
 }
 
 /// Writes everything for a scenario under `<out>/<scenario name>/`:

@@ -57,6 +57,10 @@ pub struct ControlPlaneConfig {
     pub job_backoff_max: SimTime,
     /// A job task is given up after more than this many failures.
     pub job_backoff_limit: u32,
+    /// How often the horizontal pod autoscaler syncs each HPA (15 s).
+    pub hpa_sync_period: SimTime,
+    /// The HPA holds the count while |usage ratio − 1| is at most this (0.1).
+    pub hpa_tolerance: f64,
 }
 
 impl Default for ControlPlaneConfig {
@@ -68,6 +72,8 @@ impl Default for ControlPlaneConfig {
             job_backoff_base: SimTime::from_secs(10),
             job_backoff_max: SimTime::from_mins(6),
             job_backoff_limit: 6,
+            hpa_sync_period: SimTime::from_secs(15),
+            hpa_tolerance: 0.1,
         }
     }
 }
@@ -102,6 +108,10 @@ pub struct Service {
     pub name: String,
     pub replicas: u32,
     pub template: PodTemplate,
+    /// The CPU its users demand over time (what the HPA measures).
+    pub load: Option<crate::workload::load::LoadCurve>,
+    /// A horizontal pod autoscaler on its CPU utilization.
+    pub hpa: Option<crate::policy::hpa::HpaSpec>,
 }
 
 /// A batch workload: `count` pods arriving over time, each running to completion.

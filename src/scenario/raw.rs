@@ -68,6 +68,8 @@ pub struct RawControlPlane {
     pub job_backoff_base: Option<Dur>,
     pub job_backoff_max: Option<Spanned<Dur>>,
     pub job_backoff_limit: Option<u32>,
+    pub hpa_sync_period: Option<Spanned<Dur>>,
+    pub hpa_tolerance: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -100,6 +102,8 @@ pub struct RawService {
     pub tolerations: Vec<Spanned<String>>,
     #[serde(default)]
     pub node_selector: BTreeMap<String, String>,
+    pub load: Option<Spanned<RawLoad>>,
+    pub hpa: Option<Spanned<RawHpa>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -212,3 +216,6 @@ pub struct RawScorer {
 fn one() -> Spanned<i64> {
     Spanned::new(0..0, 1)
 }
+
+mod hpa;
+pub use hpa::{RawHpa, RawLoad, RawLoadStep, RawScalingPolicy, RawScalingRules};

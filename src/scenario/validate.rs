@@ -2,6 +2,7 @@
 
 use super::error;
 use super::raw::*;
+mod hpa;
 use super::*;
 use crate::cluster::{parse_taint, parse_toleration};
 use crate::policy::{self, ProfileSpec, Select, TieBreak};
@@ -129,6 +130,8 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
                 .as_ref()
                 .map_or(d.job_backoff_max, |v| v.get_ref().0),
             job_backoff_limit: c.job_backoff_limit.unwrap_or(d.job_backoff_limit),
+            hpa_sync_period: hpa::sync_period(cx, &c, d.hpa_sync_period)?,
+            hpa_tolerance: hpa::tolerance(cx, &c, d.hpa_tolerance)?,
         };
         if cfg.job_backoff_max < cfg.job_backoff_base {
             let msg = "must be at least job-backoff-base";
@@ -304,6 +307,8 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
                 &s.tolerations,
                 &s.node_selector,
             )?,
+            load: hpa::load(cx, i, s.load.as_ref())?,
+            hpa: hpa::hpa(cx, i, s)?,
         });
     }
     let seed = raw.seed.unwrap_or(1);

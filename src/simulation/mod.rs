@@ -51,6 +51,8 @@ pub enum Event {
     TracePods { trace: u32 },
     /// The next machine events of trace number `trace` are due.
     TraceNodes { trace: u32 },
+    /// The horizontal pod autoscaler of scenario service `service` syncs.
+    HpaSync { service: u32 },
 }
 
 /// The replica controller's view of one service.
@@ -151,6 +153,8 @@ pub struct Simulation<'s> {
     pub(crate) pool_next: Vec<u32>,
     next_sample: SimTime,
     finished: bool,
+    /// Per scenario service: its load and HPA state, if it has either.
+    pub(crate) loads: Vec<Option<crate::control::LoadState>>,
 }
 
 fn spec_from(t: &PodTemplate) -> PodSpec {
@@ -194,6 +198,7 @@ impl<'s> Simulation<'s> {
             pool_next: vec![0; scenario.pools.len()],
             next_sample: SimTime::ZERO,
             finished: false,
+            loads: Vec::new(),
         };
         for (p, pool) in scenario.pools.iter().enumerate() {
             for _ in 0..pool.count {
@@ -250,6 +255,7 @@ impl<'s> Simulation<'s> {
             });
             sim.set_desired(s, svc.replicas);
         }
+        sim.start_autoscaling();
         Ok(sim)
     }
 
@@ -450,6 +456,7 @@ impl<'s> Simulation<'s> {
             return Err(RunError::Input(e));
         }
         self.log_trace_stats();
+        self.finish_loads();
         for pod in self.cluster.live_pods() {
             let p = self.cluster.pod(pod);
             let outcome = match p.phase {
@@ -499,6 +506,7 @@ impl<'s> Simulation<'s> {
             Event::ScheduleCycle => self.schedule_cycle(),
             Event::TracePods { trace } => self.trace_pods(trace as usize),
             Event::TraceNodes { trace } => self.trace_nodes(trace as usize),
+            Event::HpaSync { service } => self.hpa_sync(service as usize),
         }
     }
 
@@ -507,6 +515,7 @@ impl<'s> Simulation<'s> {
         while self.next_sample < t && self.next_sample <= self.scenario.horizon {
             let s = self.sample(self.next_sample);
             self.rec.samples.push(s);
+            self.sample_services(self.next_sample);
             self.next_sample = self.next_sample.saturating_add(self.scenario.sample_every);
         }
     }

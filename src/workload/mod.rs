@@ -2,6 +2,7 @@
 //! distributions, size mixes) and readers of real cluster traces. It knows
 //! nothing of the scheduler.
 
+pub mod load;
 pub mod synthetic;
 pub mod trace;
 
