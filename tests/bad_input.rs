@@ -1593,3 +1593,247 @@ fn a_size_needs_cpu_memory_and_a_positive_weight() {
         },
     );
 }
+
+// ---------------------------------------------------------------- load and hpa
+
+/// The scenario with a service `web` (500m) given extra `lines`.
+fn web_with(lines: &str) -> String {
+    format!("{HEAD}{POOL}\n[[services]]\nname = \"web\"\nreplicas = 2\ncpu = \"500m\"\nmemory = \"1Gi\"\n{lines}\n")
+}
+
+/// Rejects `web_with(lines)` at the line holding `needle`, naming `field`.
+fn reject_web(case: &str, lines: &str, needle: &str, field: &str, says: &[&str]) {
+    let body = web_with(lines);
+    let line = line_of(&body, needle);
+    reject(
+        case,
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some(field),
+            says,
+        },
+    );
+}
+
+#[test]
+fn load_curves_are_checked() {
+    reject_web(
+        "load-unknown-curve",
+        "load = { curve = \"sine\", cores = 1 }",
+        "load =",
+        "services[0].load.curve",
+        &["unknown load curve \"sine\"", "constant, steps, diurnal, csv"],
+    );
+    reject_web(
+        "load-constant-no-cores",
+        "load = { curve = \"constant\" }",
+        "load =",
+        "services[0].load.cores",
+        &["needs `cores`"],
+    );
+    reject_web(
+        "load-key-not-for-curve",
+        "load = { curve = \"constant\", cores = 1, mean = 2 }",
+        "load =",
+        "services[0].load.mean",
+        &["does not apply to curve \"constant\""],
+    );
+    reject_web(
+        "load-negative-cores",
+        "load = { curve = \"constant\", cores = -1 }",
+        "load =",
+        "services[0].load.cores",
+        &["must not be negative"],
+    );
+    reject_web(
+        "load-steps-out-of-order",
+        "load = { curve = \"steps\", steps = [{ at = \"10m\", cores = 1 }, { at = \"5m\", cores = 2 }] }",
+        "load =",
+        "services[0].load.steps[1].at",
+        &["increasing time"],
+    );
+    reject_web(
+        "load-steps-empty",
+        "load = { curve = \"steps\", steps = [] }",
+        "load =",
+        "services[0].load.steps",
+        &["at least one"],
+    );
+    reject_web(
+        "load-diurnal-amplitude",
+        "load = { curve = \"diurnal\", mean = 2, amplitude = 1.5, peak = \"14h\" }",
+        "load =",
+        "services[0].load.amplitude",
+        &["from 0"],
+    );
+    reject_web(
+        "load-diurnal-no-shape",
+        "load = { curve = \"diurnal\", mean = 2 }",
+        "load =",
+        "services[0].load.amplitude",
+        &["needs `amplitude` and `peak`"],
+    );
+    reject_web(
+        "load-diurnal-peak-over-a-day",
+        "load = { curve = \"diurnal\", mean = 2, amplitude = 0.5, peak = \"25h\" }",
+        "load =",
+        "services[0].load.peak",
+        &["time of day"],
+    );
+}
+
+#[test]
+fn a_csv_load_names_its_bad_rows_by_file_and_line() {
+    let reject_csv = |case: &str, csv: &str, says: &[&str]| {
+        let body = web_with("load = { curve = \"csv\", file = \"web.csv\" }");
+        let line = line_of(&body, "load =");
+        reject_with_files(
+            case,
+            &body,
+            &[("web.csv", csv)],
+            Expect {
+                line: Some(line),
+                field: Some("services[0].load.file"),
+                says,
+            },
+        );
+    };
+    reject_csv(
+        "csv-bad-cores",
+        "t_s,cores\n0,1\n60,lots\n",
+        &["web.csv:3:", "cores", "\"lots\""],
+    );
+    reject_csv(
+        "csv-bad-time",
+        "t_s,cores\n0,1\n-5,2\n",
+        &["web.csv:3:", "t_s", "negative"],
+    );
+    reject_csv(
+        "csv-out-of-order",
+        "t_s,cores\n0,1\n60,2\n30,3\n",
+        &["web.csv:4:", "increasing time"],
+    );
+    reject_csv(
+        "csv-extra-field",
+        "t_s,cores\n0,1,2\n",
+        &["web.csv:2:", "2 fields"],
+    );
+    reject_csv(
+        "csv-bad-header",
+        "time,cpu\n0,1\n",
+        &["web.csv:1:", "t_s,cores"],
+    );
+    reject_csv("csv-no-rows", "t_s,cores\n", &["web.csv", "no rows"]);
+    let body = web_with("load = { curve = \"csv\", file = \"nowhere.csv\" }");
+    let line = line_of(&body, "load =");
+    reject(
+        "csv-missing",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("services[0].load.file"),
+            says: &["cannot read", "nowhere.csv", "relative to the scenario's folder"],
+        },
+    );
+}
+
+#[test]
+fn an_hpa_is_checked() {
+    const LOAD: &str = "load = { curve = \"constant\", cores = 1 }\n";
+    reject_web(
+        "hpa-without-load",
+        "hpa = { target-cpu-utilization = 60, max-replicas = 5 }",
+        "hpa =",
+        "services[0].load",
+        &["give the service a `load` curve"],
+    );
+    reject_web(
+        "hpa-zero-target",
+        &format!("{LOAD}hpa = {{ target-cpu-utilization = 0, max-replicas = 5 }}"),
+        "hpa =",
+        "services[0].hpa.target-cpu-utilization",
+        &["percent"],
+    );
+    reject_web(
+        "hpa-max-below-min",
+        &format!("{LOAD}hpa = {{ target-cpu-utilization = 60, min-replicas = 4, max-replicas = 3 }}"),
+        "hpa =",
+        "services[0].hpa.max-replicas",
+        &["from min-replicas (4)"],
+    );
+    reject_web(
+        "hpa-zero-min",
+        &format!("{LOAD}hpa = {{ target-cpu-utilization = 60, min-replicas = 0, max-replicas = 3 }}"),
+        "hpa =",
+        "services[0].hpa.min-replicas",
+        &["at least 1"],
+    );
+    reject_web(
+        "hpa-pods-and-percent",
+        &format!("{LOAD}[services.hpa]\ntarget-cpu-utilization = 60\nmax-replicas = 5\nscale-up = {{ policies = [{{ pods = 4, percent = 100, period = \"15s\" }}] }}"),
+        "scale-up =",
+        "services[0].hpa.scale-up.policies[0].percent",
+        &["not both"],
+    );
+    reject_web(
+        "hpa-long-period",
+        &format!("{LOAD}[services.hpa]\ntarget-cpu-utilization = 60\nmax-replicas = 5\nscale-down = {{ policies = [{{ pods = 1, period = \"1h\" }}] }}"),
+        "scale-down =",
+        "services[0].hpa.scale-down.policies[0].period",
+        &["at most \"30m\""],
+    );
+    reject_web(
+        "hpa-unknown-select",
+        &format!("{LOAD}[services.hpa]\ntarget-cpu-utilization = 60\nmax-replicas = 5\nscale-down = {{ select = \"fastest\" }}"),
+        "scale-down =",
+        "services[0].hpa.scale-down.select",
+        &["unknown select \"fastest\"", "max, min, disabled"],
+    );
+    reject_web(
+        "hpa-long-window",
+        &format!("{LOAD}[services.hpa]\ntarget-cpu-utilization = 60\nmax-replicas = 5\nscale-down = {{ stabilization = \"2h\" }}"),
+        "scale-down =",
+        "services[0].hpa.scale-down.stabilization",
+        &["at most \"1h\""],
+    );
+    reject_web(
+        "hpa-unknown-key",
+        &format!("{LOAD}[services.hpa]\ntarget-cpu-utilization = 60\nmax-replicas = 5\ncooldown = \"1m\""),
+        "cooldown",
+        "services[0].hpa.cooldown",
+        &["unknown field `cooldown`"],
+    );
+    // A service without a CPU request cannot be measured in percent of it.
+    let body = format!("{HEAD}{POOL}\n[[services]]\nname = \"web\"\nreplicas = 2\ncpu = \"0\"\nmemory = \"1Gi\"\n{LOAD}hpa = {{ target-cpu-utilization = 60, max-replicas = 5 }}\n");
+    let line = line_of(&body, "hpa =");
+    reject(
+        "hpa-no-cpu-request",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("services[0].cpu"),
+            says: &["CPU request above zero"],
+        },
+    );
+}
+
+#[test]
+fn the_control_plane_hpa_settings_are_checked() {
+    for (case, key, value, says) in [
+        ("hpa-tolerance", "hpa-tolerance", "1.5", "from 0 to under 1"),
+        ("hpa-sync-period", "hpa-sync-period", "\"0s\"", "longer than zero"),
+    ] {
+        let body = format!("{HEAD}\n[control-plane]\n{key} = {value}\n{POOL}");
+        let line = line_of(&body, key);
+        reject(
+            case,
+            &body,
+            Expect {
+                line: Some(line),
+                field: Some(&format!("control-plane.{key}")),
+                says: &[says],
+            },
+        );
+    }
+}
