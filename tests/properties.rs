@@ -25,7 +25,12 @@
 //!   0, 1, 2, ... and never exceed the back-off limit + 1;
 //! - a job pod asks for one of its job's sizes, and one that completed
 //!   without restarting ran a constant's value or one of an empirical
-//!   distribution's values.
+//!   distribution's values;
+//! - services with a load curve and a horizontal pod autoscaler: the HPA
+//!   only scales within its min and max replicas, the summary counts its
+//!   scale-ups and scale-downs as the event log shows them, the demand is
+//!   the load curve's integral and the unmet demand lies between zero and
+//!   it, and each service has one sample per sample time.
 
 use podsim::cluster::{Cluster, Outcome, PodKind, PodPhase, TaintEffect};
 use podsim::engine::SimTime;
@@ -128,6 +133,29 @@ struct EventGen {
     count: u32,
 }
 
+/// A service's load curve (millicores) and, maybe, its HPA.
+#[derive(Clone, Debug)]
+enum LoadGen {
+    Constant(u32),
+    /// (at, millicores), sorted and made strictly increasing when rendered.
+    Steps(Vec<(u32, u32)>),
+    /// Mean millicores, amplitude in hundredths, peak hour.
+    Diurnal(u32, u32, u32),
+}
+
+#[derive(Clone, Debug)]
+struct HpaGen {
+    target: u32,
+    min: u32,
+    extra: u32,
+    down_window_s: Option<u32>,
+    up_window_s: Option<u32>,
+    /// (pods or percent, value, period) for scale-up and scale-down.
+    up_policy: Option<(bool, u32, u32)>,
+    down_policy: Option<(bool, u32, u32)>,
+    down_select: Option<&'static str>,
+}
+
 #[derive(Clone, Debug)]
 struct ControlGen {
     grace_s: u32,
@@ -140,7 +168,7 @@ struct ControlGen {
 struct ScenarioGen {
     control: Option<ControlGen>,
     pools: Vec<PoolGen>,
-    services: Vec<(u32, PodGen)>,
+    services: Vec<(u32, PodGen, Option<(LoadGen, Option<HpaGen>)>)>,
     jobs: Vec<JobGen>,
     events: Vec<EventGen>,
     policy: usize,
@@ -274,6 +302,48 @@ fn event_gen() -> impl Strategy<Value = EventGen> {
         })
 }
 
+fn load_gen() -> impl Strategy<Value = LoadGen> {
+    prop_oneof![
+        (0u32..6000).prop_map(LoadGen::Constant),
+        prop::collection::vec((0u32..HORIZON_S, 0u32..8000), 1..6).prop_map(LoadGen::Steps),
+        (0u32..5000, 0u32..=100, 0u32..24).prop_map(|(m, a, p)| LoadGen::Diurnal(m, a, p)),
+    ]
+}
+
+fn hpa_gen() -> impl Strategy<Value = HpaGen> {
+    let policy = prop::option::weighted(0.3, (any::<bool>(), 1u32..200, 1u32..120));
+    (
+        (1u32..200, 1u32..4, 0u32..10),
+        prop::option::weighted(0.4, 0u32..400),
+        prop::option::weighted(0.2, 0u32..120),
+        policy.clone(),
+        policy,
+        prop::option::weighted(0.2, prop::sample::select(vec!["max", "min", "disabled"])),
+    )
+        .prop_map(
+            |((target, min, extra), down_window_s, up_window_s, up_policy, down_policy, down_select)| {
+                HpaGen {
+                    target,
+                    min,
+                    extra,
+                    down_window_s,
+                    up_window_s,
+                    up_policy,
+                    down_policy,
+                    down_select,
+                }
+            },
+        )
+}
+
+fn service_gen() -> impl Strategy<Value = (u32, PodGen, Option<(LoadGen, Option<HpaGen>)>)> {
+    (
+        0u32..6,
+        pod_gen(),
+        prop::option::weighted(0.5, (load_gen(), prop::option::weighted(0.8, hpa_gen()))),
+    )
+}
+
 fn control_gen() -> impl Strategy<Value = ControlGen> {
     (5u32..60, 10u32..300, 0u32..60, 0u32..7).prop_map(
         |(grace_s, eviction_s, termination_s, backoff_limit)| ControlGen {
@@ -289,7 +359,7 @@ fn scenario_gen() -> impl Strategy<Value = ScenarioGen> {
     (
         prop::option::weighted(0.7, control_gen()),
         prop::collection::vec(pool_gen(), 1..4),
-        prop::collection::vec((0u32..6, pod_gen()), 0..3),
+        prop::collection::vec(service_gen(), 0..3),
         prop::collection::vec(job_gen(), 0..3),
         prop::collection::vec(event_gen(), 0..10),
         0..POLICIES.len(),
@@ -402,13 +472,71 @@ fn render(g: &ScenarioGen) -> String {
             .unwrap();
         }
     }
-    for (i, (replicas, pod)) in g.services.iter().enumerate() {
+    for (i, (replicas, pod, auto)) in g.services.iter().enumerate() {
         writeln!(
             s,
             "\n[[services]]\nname = \"svc{i}\"\nreplicas = {replicas}"
         )
         .unwrap();
         write_pod(&mut s, pod, &[]);
+        let Some((load, hpa)) = auto else { continue };
+        let curve = match load {
+            LoadGen::Constant(m) => format!("{{ curve = \"constant\", cores = \"{m}m\" }}"),
+            LoadGen::Steps(v) => {
+                let mut v = v.clone();
+                v.sort();
+                v.dedup_by_key(|x| x.0);
+                let steps: Vec<String> = v
+                    .iter()
+                    .map(|(at, m)| format!("{{ at = \"{at}s\", cores = \"{m}m\" }}"))
+                    .collect();
+                format!("{{ curve = \"steps\", steps = [{}] }}", steps.join(", "))
+            }
+            LoadGen::Diurnal(m, a, p) => format!(
+                "{{ curve = \"diurnal\", mean = \"{m}m\", amplitude = {}, peak = \"{p}h\" }}",
+                *a as f64 / 100.0
+            ),
+        };
+        writeln!(s, "load = {curve}").unwrap();
+        // An HPA needs a CPU request to measure against.
+        let Some(h) = hpa.as_ref().filter(|_| pod.cpu_m > 0) else {
+            continue;
+        };
+        writeln!(
+            s,
+            "[services.hpa]\ntarget-cpu-utilization = {}\nmin-replicas = {}\nmax-replicas = {}",
+            h.target,
+            h.min,
+            h.min + h.extra
+        )
+        .unwrap();
+        let policy = |p: &(bool, u32, u32)| {
+            let kind = if p.0 { "pods" } else { "percent" };
+            format!("policies = [{{ {kind} = {}, period = \"{}s\" }}]", p.1, p.2)
+        };
+        let mut up = Vec::new();
+        if let Some(w) = h.up_window_s {
+            up.push(format!("stabilization = \"{w}s\""));
+        }
+        if let Some(p) = &h.up_policy {
+            up.push(policy(p));
+        }
+        let mut down = Vec::new();
+        if let Some(w) = h.down_window_s {
+            down.push(format!("stabilization = \"{w}s\""));
+        }
+        if let Some(p) = &h.down_policy {
+            down.push(policy(p));
+        }
+        if let Some(sel) = h.down_select {
+            down.push(format!("select = \"{sel}\""));
+        }
+        if !up.is_empty() {
+            writeln!(s, "scale-up = {{ {} }}", up.join(", ")).unwrap();
+        }
+        if !down.is_empty() {
+            writeln!(s, "scale-down = {{ {} }}", down.join(", ")).unwrap();
+        }
     }
     let fixtures = fixtures();
     for (i, j) in g.jobs.iter().enumerate() {
@@ -671,11 +799,23 @@ fn check_run(sc: &Scenario, policy: &str, seed: u64) -> Result<RunResult, String
     check_step(&sim, last)?;
     no_pending_pod_fits(&sim.cluster).map_err(|e| format!("at the horizon: {e}"))?;
 
-    // Each service has exactly its final declared replicas live.
+    // Each service has exactly its final declared replicas live: for a
+    // service without an HPA, its count and scale-service events'.
     let mut desired: Vec<u32> = sc.services.iter().map(|s| s.replicas).collect();
     for e in &sc.events {
         if let podsim::scenario::Action::ScaleService { service, replicas } = e.action {
             desired[service] = replicas;
+        }
+    }
+    for (i, svc) in sc.services.iter().enumerate() {
+        if svc.hpa.is_some() {
+            desired[i] = sim.service_desired(i);
+        } else if sim.service_desired(i) != desired[i] {
+            return Err(format!(
+                "service {i} without an HPA declares {} replicas, not {}",
+                sim.service_desired(i),
+                desired[i]
+            ));
         }
     }
     for (i, want) in desired.iter().enumerate() {
@@ -847,6 +987,8 @@ fn check_run(sc: &Scenario, policy: &str, seed: u64) -> Result<RunResult, String
         }
     }
 
+    check_autoscaling(sc, &r)?;
+
     // Job pods ask for one of their job's sizes.
     for p in r.pods.iter().filter(|p| p.kind == PodKind::Job) {
         let job = sc.jobs.iter().find(|j| j.name == p.owner).unwrap();
@@ -964,6 +1106,87 @@ fn check_run(sc: &Scenario, policy: &str, seed: u64) -> Result<RunResult, String
     Ok(r)
 }
 
+/// The HPA's decisions and the demand accounting of a finished run.
+fn check_autoscaling(sc: &Scenario, r: &RunResult) -> Result<(), String> {
+    let (mut ups, mut downs) = (0u64, 0u64);
+    for e in r.log.iter().filter(|e| e.kind == "hpa-scaled") {
+        let svc = sc
+            .services
+            .iter()
+            .find(|s| s.name == e.subject)
+            .ok_or_else(|| format!("hpa-scaled for an unknown service: {e:?}"))?;
+        let spec = svc
+            .hpa
+            .as_ref()
+            .ok_or_else(|| format!("hpa-scaled for a service without an HPA: {e:?}"))?;
+        let nums: Vec<u32> = e
+            .detail
+            .trim_start_matches("replicas ")
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .split(" -> ")
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        let [from, to] = nums[..] else {
+            return Err(format!("unreadable hpa-scaled detail: {e:?}"));
+        };
+        if to < spec.min_replicas || to > spec.max_replicas || from == to {
+            return Err(format!(
+                "HPA scaled {from} -> {to} outside [{}, {}]: {e:?}",
+                spec.min_replicas, spec.max_replicas
+            ));
+        }
+        if to > from {
+            ups += 1;
+        } else {
+            downs += 1;
+        }
+    }
+    let s = &r.summary;
+    if (s.hpa_scale_ups, s.hpa_scale_downs) != (ups, downs) {
+        return Err(format!(
+            "summary counts {} ups and {} downs, the log {ups} and {downs}",
+            s.hpa_scale_ups, s.hpa_scale_downs
+        ));
+    }
+    let loads: Vec<_> = sc.services.iter().filter_map(|s| s.load.as_ref()).collect();
+    if loads.is_empty() {
+        if s.demand_core_s.is_some() || s.unmet_demand_core_s.is_some() {
+            return Err("demand columns filled without a load".into());
+        }
+    } else {
+        let mut total = 0u128;
+        for l in &loads {
+            l.for_each_segment(SimTime::ZERO, sc.horizon, |a, b, m| {
+                total += m as u128 * (b - a).as_micros() as u128;
+            });
+        }
+        let want = total as f64 / 1e3 / 1e6;
+        let (Some(demand), Some(unmet)) = (s.demand_core_s, s.unmet_demand_core_s) else {
+            return Err("demand columns empty with a load".into());
+        };
+        if demand != want || !(0.0..=demand).contains(&unmet) {
+            return Err(format!(
+                "demand {demand} (curve integral {want}), unmet {unmet}"
+            ));
+        }
+    }
+    let with_load = sc
+        .services
+        .iter()
+        .filter(|s| s.load.is_some() || s.hpa.is_some())
+        .count();
+    if r.services.len() != r.samples.len() * with_load {
+        return Err(format!(
+            "{} service samples for {} sample times and {with_load} services",
+            r.services.len(),
+            r.samples.len()
+        ));
+    }
+    Ok(())
+}
+
 proptest! {
     // 64 cases by default; PROPTEST_CASES=5000 for a longer hunt.
     #![proptest_config(Config {
@@ -1009,6 +1232,12 @@ fn generator_covers_interesting_cases() {
             ("deleted", s.pods_deleted),
             ("restarts", s.restarts),
             ("tasks_failed", s.tasks_failed),
+            ("hpa_scale_ups", s.hpa_scale_ups),
+            ("hpa_scale_downs", s.hpa_scale_downs),
+            (
+                "unmet_demand",
+                (s.unmet_demand_core_s.unwrap_or(0.0) > 0.0) as u64,
+            ),
         ] {
             *totals.entry(k).or_default() += v;
         }
@@ -1051,7 +1280,7 @@ fn generator_covers_interesting_cases() {
     }
     assert_eq!(
         totals.len(),
-        8 + 7 + 7 + 1,
+        8 + 3 + 7 + 7 + 1,
         "a kind never generated: {totals:?}"
     );
 }
