@@ -1623,7 +1623,10 @@ fn load_curves_are_checked() {
         "load = { curve = \"sine\", cores = 1 }",
         "load =",
         "services[0].load.curve",
-        &["unknown load curve \"sine\"", "constant, steps, diurnal, csv"],
+        &[
+            "unknown load curve \"sine\"",
+            "constant, steps, diurnal, csv",
+        ],
     );
     reject_web(
         "load-constant-no-cores",
@@ -1733,7 +1736,11 @@ fn a_csv_load_names_its_bad_rows_by_file_and_line() {
         Expect {
             line: Some(line),
             field: Some("services[0].load.file"),
-            says: &["cannot read", "nowhere.csv", "relative to the scenario's folder"],
+            says: &[
+                "cannot read",
+                "nowhere.csv",
+                "relative to the scenario's folder",
+            ],
         },
     );
 }
@@ -1757,14 +1764,18 @@ fn an_hpa_is_checked() {
     );
     reject_web(
         "hpa-max-below-min",
-        &format!("{LOAD}hpa = {{ target-cpu-utilization = 60, min-replicas = 4, max-replicas = 3 }}"),
+        &format!(
+            "{LOAD}hpa = {{ target-cpu-utilization = 60, min-replicas = 4, max-replicas = 3 }}"
+        ),
         "hpa =",
         "services[0].hpa.max-replicas",
         &["from min-replicas (4)"],
     );
     reject_web(
         "hpa-zero-min",
-        &format!("{LOAD}hpa = {{ target-cpu-utilization = 60, min-replicas = 0, max-replicas = 3 }}"),
+        &format!(
+            "{LOAD}hpa = {{ target-cpu-utilization = 60, min-replicas = 0, max-replicas = 3 }}"
+        ),
         "hpa =",
         "services[0].hpa.min-replicas",
         &["at least 1"],
@@ -1822,7 +1833,12 @@ fn an_hpa_is_checked() {
 fn the_control_plane_hpa_settings_are_checked() {
     for (case, key, value, says) in [
         ("hpa-tolerance", "hpa-tolerance", "1.5", "from 0 to under 1"),
-        ("hpa-sync-period", "hpa-sync-period", "\"0s\"", "longer than zero"),
+        (
+            "hpa-sync-period",
+            "hpa-sync-period",
+            "\"0s\"",
+            "longer than zero",
+        ),
     ] {
         let body = format!("{HEAD}\n[control-plane]\n{key} = {value}\n{POOL}");
         let line = line_of(&body, key);

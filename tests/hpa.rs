@@ -88,7 +88,9 @@ hpa = { target-cpu-utilization = 60, max-replicas = 20 }"#,
     let r = run(&sc);
     assert_eq!(steps(&r), vec![(0, 4, 6)]);
     assert!(
-        scaled(&r)[0].1.contains("cpu 90% of request on 4 running (target 60%)"),
+        scaled(&r)[0]
+            .1
+            .contains("cpu 90% of request on 4 running (target 60%)"),
         "{:?}",
         scaled(&r)
     );
@@ -376,11 +378,7 @@ load = { curve = "diurnal", mean = 2, amplitude = 0.5, peak = "14h" }"#,
     let demand = r.summary.demand_core_s.unwrap();
     assert!((demand - 2.0 * 86_400.0).abs() < 1.0, "{demand}");
     assert_eq!(r.summary.unmet_demand_core_s, Some(0.0));
-    let peak = r
-        .services
-        .iter()
-        .max_by_key(|s| s.demand_m)
-        .unwrap();
+    let peak = r.services.iter().max_by_key(|s| s.demand_m).unwrap();
     assert!((2990..=3000).contains(&peak.demand_m), "{peak:?}");
 }
 

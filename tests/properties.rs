@@ -168,7 +168,7 @@ struct ControlGen {
 struct ScenarioGen {
     control: Option<ControlGen>,
     pools: Vec<PoolGen>,
-    services: Vec<(u32, PodGen, Option<(LoadGen, Option<HpaGen>)>)>,
+    services: Vec<ServiceGen>,
     jobs: Vec<JobGen>,
     events: Vec<EventGen>,
     policy: usize,
@@ -321,7 +321,14 @@ fn hpa_gen() -> impl Strategy<Value = HpaGen> {
         prop::option::weighted(0.2, prop::sample::select(vec!["max", "min", "disabled"])),
     )
         .prop_map(
-            |((target, min, extra), down_window_s, up_window_s, up_policy, down_policy, down_select)| {
+            |(
+                (target, min, extra),
+                down_window_s,
+                up_window_s,
+                up_policy,
+                down_policy,
+                down_select,
+            )| {
                 HpaGen {
                     target,
                     min,
@@ -336,7 +343,10 @@ fn hpa_gen() -> impl Strategy<Value = HpaGen> {
         )
 }
 
-fn service_gen() -> impl Strategy<Value = (u32, PodGen, Option<(LoadGen, Option<HpaGen>)>)> {
+/// Replicas, the pod, and maybe a load with maybe an HPA.
+type ServiceGen = (u32, PodGen, Option<(LoadGen, Option<HpaGen>)>);
+
+fn service_gen() -> impl Strategy<Value = ServiceGen> {
     (
         0u32..6,
         pod_gen(),
