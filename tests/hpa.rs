@@ -159,6 +159,26 @@ hpa = { target-cpu-utilization = 60, max-replicas = 20, scale-down = { stabiliza
         "30m",
     );
     assert_eq!(steps(&run(&sc)), vec![(645, 4, 2)]);
+
+    // The load falls in two steps: 45 % from 10m (proposal ceil(4 × 0.75)
+    // = 3), 30 % from 12m (proposal 2). At 885 s the window (585 s, 885 s]
+    // holds 3s (600–705 s) and 2s: the highest, 3, wins. The last 3 (at
+    // 705 s) leaves the window at 1005 s: then 2.
+    let sc = scenario(
+        "",
+        r#"replicas = 4
+cpu = "1"
+load = { curve = "steps", steps = [{ at = "0s", cores = 2.4 }, { at = "10m", cores = 1.8 }, { at = "12m", cores = 1.2 }] }
+hpa = { target-cpu-utilization = 60, max-replicas = 20 }"#,
+        "30m",
+    );
+    let r = run(&sc);
+    assert_eq!(steps(&r), vec![(885, 4, 3), (1005, 3, 2)]);
+    assert!(
+        scaled(&r)[0].1.contains("proposed 2, 3 after the 5m stabilization window"),
+        "{:?}",
+        scaled(&r)
+    );
 }
 
 #[test]
