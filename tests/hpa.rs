@@ -175,7 +175,9 @@ hpa = { target-cpu-utilization = 60, max-replicas = 20 }"#,
     let r = run(&sc);
     assert_eq!(steps(&r), vec![(885, 4, 3), (1005, 3, 2)]);
     assert!(
-        scaled(&r)[0].1.contains("proposed 2, 3 after the 5m stabilization window"),
+        scaled(&r)[0]
+            .1
+            .contains("proposed 2, 3 after the 5m stabilization window"),
         "{:?}",
         scaled(&r)
     );

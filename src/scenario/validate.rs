@@ -2,13 +2,14 @@
 
 use super::error;
 use super::raw::*;
-mod hpa;
 use super::*;
 use crate::cluster::{parse_taint, parse_toleration};
 use crate::policy::{self, ProfileSpec, Select, TieBreak};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use toml::Spanned;
+
+mod hpa;
 
 struct Ctx<'a> {
     file: &'a str,
