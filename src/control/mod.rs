@@ -10,11 +10,14 @@
 mod actions;
 mod controllers;
 mod cycle;
+mod descheduler;
+mod disruption;
 mod node_lifecycle;
 mod queue;
 mod scheduler;
 mod trace_replay;
 
+pub use descheduler::DeschedulerState;
 pub use queue::PendingQueue;
 pub use scheduler::{Scheduler, Unschedulable};
 pub use trace_replay::TraceState;

@@ -56,6 +56,10 @@ pub struct Recorder {
     pub outcomes: [u64; 6],
     /// Wait (start − submit, seconds) of every pod that started.
     pub waits: Vec<f64>,
+    /// Pods the descheduler evicted (also counted in `evictions`).
+    pub descheduler_evictions: u64,
+    /// Pods evicted by the descheduler whose replacement got scheduled.
+    pub migrations: u64,
 }
 
 impl Recorder {

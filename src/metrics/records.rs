@@ -178,6 +178,8 @@ pub fn assemble(
         tasks_failed: rec.tasks_failed,
         mem_alloc_mean_pct: pct(rec.mem_requested_integral, rec.mem_capacity_integral),
         cost,
+        descheduler_evictions: rec.descheduler_evictions,
+        migrations: rec.migrations,
     };
     RunResult {
         policy: policy.to_string(),

@@ -28,6 +28,8 @@ pub const SUMMARY_COLUMNS: &[&str] = &[
     "tasks_failed",
     "mem_alloc_mean_pct",
     "cost",
+    "descheduler_evictions",
+    "migrations",
 ];
 
 /// A run's headline numbers. Definitions are in `docs/outputs.md`.
@@ -59,6 +61,8 @@ pub struct SummaryRow {
     pub tasks_failed: u64,
     pub mem_alloc_mean_pct: f64,
     pub cost: f64,
+    pub descheduler_evictions: u64,
+    pub migrations: u64,
 }
 
 fn f3(v: f64) -> String {
@@ -99,6 +103,8 @@ impl SummaryRow {
             self.tasks_failed.to_string(),
             f3(self.mem_alloc_mean_pct),
             format!("{:.2}", self.cost),
+            self.descheduler_evictions.to_string(),
+            self.migrations.to_string(),
         ]
     }
 
@@ -128,6 +134,8 @@ impl SummaryRow {
             "tasks_failed" => self.tasks_failed as f64,
             "mem_alloc_mean_pct" => self.mem_alloc_mean_pct,
             "cost" => self.cost,
+            "descheduler_evictions" => self.descheduler_evictions as f64,
+            "migrations" => self.migrations as f64,
             _ => return None,
         })
     }

@@ -11,6 +11,8 @@
 //! [`registry`].
 
 pub mod builtin;
+pub mod descheduler;
+pub mod disruption_budget;
 pub mod filter;
 mod profile;
 pub mod registry;

@@ -51,6 +51,10 @@ pub enum Event {
     TracePods { trace: u32 },
     /// The next machine events of trace number `trace` are due.
     TraceNodes { trace: u32 },
+    /// A descheduler pass (every `[descheduler] interval`).
+    Deschedule,
+    /// A drain retries evicting pods its PodDisruptionBudgets held back.
+    DrainRetry { node: NodeId },
 }
 
 /// The replica controller's view of one service.
@@ -151,6 +155,8 @@ pub struct Simulation<'s> {
     pub(crate) pool_next: Vec<u32>,
     next_sample: SimTime,
     finished: bool,
+    /// The descheduler's and drains' bookkeeping (`control/descheduler.rs`).
+    pub(crate) desched: crate::control::DeschedulerState,
 }
 
 fn spec_from(t: &PodTemplate) -> PodSpec {
@@ -194,6 +200,7 @@ impl<'s> Simulation<'s> {
             pool_next: vec![0; scenario.pools.len()],
             next_sample: SimTime::ZERO,
             finished: false,
+            desched: Default::default(),
         };
         for (p, pool) in scenario.pools.iter().enumerate() {
             for _ in 0..pool.count {
@@ -250,6 +257,7 @@ impl<'s> Simulation<'s> {
             });
             sim.set_desired(s, svc.replicas);
         }
+        sim.start_descheduler();
         Ok(sim)
     }
 
@@ -499,6 +507,8 @@ impl<'s> Simulation<'s> {
             Event::ScheduleCycle => self.schedule_cycle(),
             Event::TracePods { trace } => self.trace_pods(trace as usize),
             Event::TraceNodes { trace } => self.trace_nodes(trace as usize),
+            Event::Deschedule => self.deschedule(),
+            Event::DrainRetry { node } => self.drain_retry(node),
         }
     }
 
