@@ -118,7 +118,7 @@ pub(super) fn descheduler(cx: &Ctx, d: &RawDescheduler) -> Result<DeschedulerSpe
             })
         }
     };
-    Ok(DeschedulerSpec {
+    let spec = DeschedulerSpec {
         interval,
         max_pods_to_evict_per_node: d.max_pods_to_evict_per_node,
         max_pods_to_evict_total: d.max_pods_to_evict_total,
@@ -130,7 +130,14 @@ pub(super) fn descheduler(cx: &Ctx, d: &RawDescheduler) -> Result<DeschedulerSpe
             .remove_pods_violating_topology_spread_constraint
             .as_ref()
             .map(|_| TopologySpreadArgs {}),
-    })
+    };
+    if spec.strategies().is_empty() {
+        return Err(cx.err_nowhere(
+            "descheduler",
+            "the descheduler has no strategy: add one or more of [descheduler.low-node-utilization], [descheduler.high-node-utilization], [descheduler.remove-duplicates], [descheduler.remove-pods-violating-topology-spread-constraint]",
+        ));
+    }
+    Ok(spec)
 }
 
 /// A thresholds table: at least one resource, each from 0 to 100.
