@@ -41,8 +41,10 @@ pub(super) fn run(view: &ClusterView, ready: &[NodeId], ev: &mut Evictor) {
             .copied()
             .filter(|&n| selector_matches(view, first, n))
             .collect();
+        let mut is_eligible = vec![false; view.nodes.len()];
         let mut domains: BTreeMap<&str, Vec<PodId>> = BTreeMap::new();
         for &n in &eligible {
+            is_eligible[n.index()] = true;
             domains.entry(view.node(n).zone.as_str()).or_default();
         }
         let mut sum = 0usize;
@@ -52,11 +54,12 @@ pub(super) fn run(view: &ClusterView, ready: &[NodeId], ev: &mut Evictor) {
             if p.phase == PodPhase::Terminating || ev.is_evicted(pod) {
                 continue;
             }
+            if !is_eligible[node.index()] {
+                continue;
+            }
             if let Some(list) = domains.get_mut(view.node(node).zone.as_str()) {
-                if eligible.contains(&node) {
-                    list.push(pod);
-                    sum += 1;
-                }
+                list.push(pod);
+                sum += 1;
             }
         }
         if domains.is_empty() {
