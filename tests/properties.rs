@@ -12,7 +12,9 @@
 //!   removed node holds nothing, a NotReady node is down;
 //! - every bound pod is on a node that matches its node selector and whose
 //!   NoSchedule taints it tolerates (taints and labels never change);
-//! - a job task has at most one live pod (pending, starting, running or lost).
+//! - a job task has at most one live pod (pending, starting, running or lost);
+//! - a descheduler pass or a drain never takes a service with a
+//!   `min-available` below it (unless it already was).
 //!
 //! At the end:
 //! - every submitted pod is accounted for exactly once:
@@ -25,7 +27,11 @@
 //!   0, 1, 2, ... and never exceed the back-off limit + 1;
 //! - a job pod asks for one of its job's sizes, and one that completed
 //!   without restarting ran a constant's value or one of an empirical
-//!   distribution's values.
+//!   distribution's values;
+//! - migrations ≤ descheduler evictions ≤ evictions.
+//!
+//! Some scenarios run a descheduler (every strategy, with random limits) and
+//! give services PodDisruptionBudgets and a zone `max-skew`.
 
 use podsim::cluster::{Cluster, Outcome, PodKind, PodPhase, TaintEffect};
 use podsim::engine::SimTime;
@@ -137,14 +143,42 @@ struct ControlGen {
 }
 
 #[derive(Clone, Debug)]
+enum PdbGen {
+    Count(u32),
+    Percent(u32),
+}
+
+#[derive(Clone, Debug)]
+struct ServiceGen {
+    replicas: u32,
+    pod: PodGen,
+    min_available: Option<PdbGen>,
+    max_skew: Option<u32>,
+}
+
+#[derive(Clone, Debug)]
+struct DeschedGen {
+    interval_s: u32,
+    per_node: Option<u32>,
+    total: Option<u32>,
+    priority_threshold: Option<i32>,
+    /// LowNodeUtilization (threshold, target) in percent.
+    lnu: Option<(u32, u32)>,
+    hnu: Option<u32>,
+    dup: bool,
+    tsc: bool,
+}
+
+#[derive(Clone, Debug)]
 struct ScenarioGen {
     control: Option<ControlGen>,
     pools: Vec<PoolGen>,
-    services: Vec<(u32, PodGen)>,
+    services: Vec<ServiceGen>,
     jobs: Vec<JobGen>,
     events: Vec<EventGen>,
     policy: usize,
     seed: u64,
+    descheduler: Option<DeschedGen>,
 }
 
 fn pool_gen() -> impl Strategy<Value = PoolGen> {
@@ -285,18 +319,66 @@ fn control_gen() -> impl Strategy<Value = ControlGen> {
     )
 }
 
+fn service_gen() -> impl Strategy<Value = ServiceGen> {
+    (
+        0u32..6,
+        pod_gen(),
+        prop::option::weighted(
+            0.4,
+            prop_oneof![
+                (0u32..5).prop_map(PdbGen::Count),
+                (0u32..=100).prop_map(PdbGen::Percent),
+            ],
+        ),
+        prop::option::weighted(0.3, 1u32..3),
+    )
+        .prop_map(|(replicas, pod, min_available, max_skew)| ServiceGen {
+            replicas,
+            pod,
+            min_available,
+            max_skew,
+        })
+}
+
+fn desched_gen() -> impl Strategy<Value = DeschedGen> {
+    (
+        30u32..600,
+        prop::option::weighted(0.3, 0u32..4),
+        prop::option::weighted(0.3, 1u32..6),
+        prop::option::weighted(0.2, prop::sample::select(vec![-5i32, 0, 10])),
+        prop::option::weighted(0.6, (0u32..60, 0u32..60)),
+        prop::option::weighted(0.3, 0u32..60),
+        prop::bool::weighted(0.4),
+        prop::bool::weighted(0.4),
+    )
+        .prop_map(
+            |(interval_s, per_node, total, priority_threshold, lnu, hnu, dup, tsc)| DeschedGen {
+                interval_s,
+                per_node,
+                total,
+                priority_threshold,
+                lnu: lnu.map(|(a, b)| (a, (a + b).min(100))),
+                hnu,
+                // At least one strategy.
+                dup: dup || (lnu.is_none() && hnu.is_none() && !tsc),
+                tsc,
+            },
+        )
+}
+
 fn scenario_gen() -> impl Strategy<Value = ScenarioGen> {
     (
         prop::option::weighted(0.7, control_gen()),
         prop::collection::vec(pool_gen(), 1..4),
-        prop::collection::vec((0u32..6, pod_gen()), 0..3),
+        prop::collection::vec(service_gen(), 0..3),
         prop::collection::vec(job_gen(), 0..3),
         prop::collection::vec(event_gen(), 0..10),
         0..POLICIES.len(),
         any::<u64>(),
+        prop::option::weighted(0.5, desched_gen()),
     )
         .prop_map(
-            |(control, mut pools, services, jobs, mut events, policy, seed)| {
+            |(control, mut pools, services, jobs, mut events, policy, seed, descheduler)| {
                 if pools.iter().all(|p| p.count == 0) {
                     pools[0].count = 1;
                 }
@@ -309,6 +391,7 @@ fn scenario_gen() -> impl Strategy<Value = ScenarioGen> {
                     events,
                     policy,
                     seed,
+                    descheduler,
                 }
             },
         )
@@ -402,13 +485,22 @@ fn render(g: &ScenarioGen) -> String {
             .unwrap();
         }
     }
-    for (i, (replicas, pod)) in g.services.iter().enumerate() {
+    for (i, svc) in g.services.iter().enumerate() {
         writeln!(
             s,
-            "\n[[services]]\nname = \"svc{i}\"\nreplicas = {replicas}"
+            "\n[[services]]\nname = \"svc{i}\"\nreplicas = {}",
+            svc.replicas
         )
         .unwrap();
-        write_pod(&mut s, pod, &[]);
+        write_pod(&mut s, &svc.pod, &[]);
+        match &svc.min_available {
+            Some(PdbGen::Count(n)) => writeln!(s, "min-available = {n}").unwrap(),
+            Some(PdbGen::Percent(p)) => writeln!(s, "min-available = \"{p}%\"").unwrap(),
+            None => {}
+        }
+        if let Some(m) = svc.max_skew {
+            writeln!(s, "max-skew = {m}").unwrap();
+        }
     }
     let fixtures = fixtures();
     for (i, j) in g.jobs.iter().enumerate() {
@@ -546,6 +638,42 @@ fn render(g: &ScenarioGen) -> String {
         };
         writeln!(s, "\n[[events]]\nat = \"{at}s\"\n{body}").unwrap();
     }
+    if let Some(d) = &g.descheduler {
+        writeln!(s, "\n[descheduler]\ninterval = \"{}s\"", d.interval_s).unwrap();
+        if let Some(n) = d.per_node {
+            writeln!(s, "max-pods-to-evict-per-node = {n}").unwrap();
+        }
+        if let Some(n) = d.total {
+            writeln!(s, "max-pods-to-evict-total = {n}").unwrap();
+        }
+        if let Some(p) = d.priority_threshold {
+            writeln!(s, "priority-threshold = {p}").unwrap();
+        }
+        if d.dup {
+            writeln!(s, "[descheduler.remove-duplicates]").unwrap();
+        }
+        if let Some((t, target)) = d.lnu {
+            writeln!(
+                s,
+                "[descheduler.low-node-utilization]\nthresholds = {{ cpu = {t}, memory = {t}, pods = {t} }}\ntarget-thresholds = {{ cpu = {target}, memory = {target}, pods = {target} }}"
+            )
+            .unwrap();
+        }
+        if let Some(t) = d.hnu {
+            writeln!(
+                s,
+                "[descheduler.high-node-utilization]\nthresholds = {{ cpu = {t}, memory = {t} }}"
+            )
+            .unwrap();
+        }
+        if d.tsc {
+            writeln!(
+                s,
+                "[descheduler.remove-pods-violating-topology-spread-constraint]"
+            )
+            .unwrap();
+        }
+    }
     s
 }
 
@@ -647,6 +775,58 @@ fn no_pending_pod_fits(c: &Cluster) -> Result<(), String> {
     Ok(())
 }
 
+/// A descheduler pass or a drain (one event) evicts through the budgets: a
+/// service with a `min-available` keeps at least that many running pods, or
+/// as many as it had if it was already below. (Nothing starts during such
+/// an event, so running pods can only go.) The desired replicas, for a
+/// percentage, are those before or after the instant's scale events.
+fn budgets_kept(
+    sc: &Scenario,
+    before: &Cluster,
+    after: &Cluster,
+    now: SimTime,
+) -> Result<(), String> {
+    for (i, svc) in sc.services.iter().enumerate() {
+        let Some(min) = svc.min_available else {
+            continue;
+        };
+        let desired = |upto_inclusive: bool| {
+            let mut d = svc.replicas;
+            for e in &sc.events {
+                if e.at < now || (upto_inclusive && e.at == now) {
+                    if let podsim::scenario::Action::ScaleService { service, replicas } = e.action {
+                        if service == i {
+                            d = replicas;
+                        }
+                    }
+                }
+            }
+            d
+        };
+        let required = min
+            .required(desired(false))
+            .min(min.required(desired(true)));
+        let running = |c: &Cluster| {
+            c.pods
+                .iter()
+                .filter(|p| {
+                    p.kind == PodKind::Service
+                        && p.owner == i as u32
+                        && p.phase == PodPhase::Running
+                })
+                .count() as u32
+        };
+        let (b, a) = (running(before), running(after));
+        if a < b.min(required) {
+            return Err(format!(
+                "service {} went from {b} to {a} running pods through a budget of {min} ({required} required)",
+                svc.name
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Runs the scenario event by event, checking everything; returns the result.
 fn check_run(sc: &Scenario, policy: &str, seed: u64) -> Result<RunResult, String> {
     let mut sim = Simulation::new(sc, policy, seed)?;
@@ -655,6 +835,7 @@ fn check_run(sc: &Scenario, policy: &str, seed: u64) -> Result<RunResult, String
     let mut steps = 0u64;
     // The cluster as it was after the last event handled so far.
     let mut before = sim.cluster.clone();
+    let mut log_len = 0;
     while sim.step() {
         steps += 1;
         if sim.now() > last {
@@ -662,6 +843,15 @@ fn check_run(sc: &Scenario, policy: &str, seed: u64) -> Result<RunResult, String
             no_pending_pod_fits(&before).map_err(|e| format!("at the end of {last}: {e}"))?;
         }
         check_step(&sim, last).map_err(|e| format!("after event {steps} at {}: {e}", sim.now()))?;
+        let log = &sim.recorder().log;
+        if log[log_len..]
+            .iter()
+            .any(|e| matches!(e.kind, "descheduler-run" | "node-drained" | "drain-evicted"))
+        {
+            budgets_kept(sc, &before, &sim.cluster, sim.now())
+                .map_err(|e| format!("after event {steps} at {}: {e}", sim.now()))?;
+        }
+        log_len = log.len();
         last = sim.now();
         before.clone_from(&sim.cluster);
         if steps > 1_000_000 {
@@ -792,6 +982,15 @@ fn check_run(sc: &Scenario, policy: &str, seed: u64) -> Result<RunResult, String
             "evictions {} + lost at the end {lost_at_end} != evicted {} + failed {}",
             s.evictions, s.pods_evicted, s.pods_failed
         ));
+    }
+    if !(s.migrations <= s.descheduler_evictions && s.descheduler_evictions <= s.evictions) {
+        return Err(format!(
+            "migrations {} > descheduler evictions {} or > evictions {}",
+            s.migrations, s.descheduler_evictions, s.evictions
+        ));
+    }
+    if sc.descheduler.is_none() && s.descheduler_evictions != 0 {
+        return Err("descheduler evictions without a descheduler".into());
     }
     if s.restarts != r.pods.iter().map(|p| p.restarts as u64).sum::<u64>() {
         return Err(format!("restarts {} differ from the pods' sum", s.restarts));
@@ -1009,6 +1208,8 @@ fn generator_covers_interesting_cases() {
             ("deleted", s.pods_deleted),
             ("restarts", s.restarts),
             ("tasks_failed", s.tasks_failed),
+            ("descheduler_evictions", s.descheduler_evictions),
+            ("migrations", s.migrations),
         ] {
             *totals.entry(k).or_default() += v;
         }
@@ -1051,7 +1252,7 @@ fn generator_covers_interesting_cases() {
     }
     assert_eq!(
         totals.len(),
-        8 + 7 + 7 + 1,
+        10 + 7 + 7 + 1,
         "a kind never generated: {totals:?}"
     );
 }
