@@ -609,7 +609,7 @@ count = 2
 
 #[test]
 fn a_one_node_cluster_is_left_alone() {
-    let sc = parse(&format!(
+    let sc = parse(
         r#"
 name = "one"
 horizon = "6m"
@@ -628,8 +628,8 @@ memory = "512Mi"
 [descheduler]
 interval = "2m"
 [descheduler.remove-duplicates]
-"#
-    ));
+"#,
+    );
     let r = run_one(&sc, "balanced", 1).unwrap();
     let skipped = "skipped: 0 or 1 Ready nodes: evicting would only disrupt";
     assert_eq!(

@@ -103,8 +103,8 @@ pub(super) fn evict_from_sources(
 ) {
     let mut room: Amounts = [0; 3];
     for d in destinations {
-        for r in 0..3 {
-            room[r] += d.available[r] - d.usage[r];
+        for (r, room) in room.iter_mut().enumerate() {
+            *room += d.available[r] - d.usage[r];
         }
     }
     for source in sources.iter_mut() {

@@ -56,8 +56,9 @@ pub(super) fn run(
         }
         let upper = occurrences[&owner].div_ceil(targets) as usize;
         for (node, pods) in by_node {
-            // `pods` leaves out the node's first pod of the owner.
-            if pods.len() + 1 <= upper {
+            // `pods` leaves out the node's first pod of the owner: the node
+            // holds pods.len() + 1.
+            if pods.len() < upper {
                 continue;
             }
             for &pod in &pods[upper - 1..] {
