@@ -1853,3 +1853,190 @@ fn the_control_plane_hpa_settings_are_checked() {
         );
     }
 }
+
+// ---------------------------------------------------------------- descheduler and budgets
+
+fn with_descheduler(table: &str) -> String {
+    format!("{HEAD}{POOL}{SERVICE}\n[descheduler]\n{table}")
+}
+
+const LNU_HEADER: &str = "[descheduler.low-node-utilization]\n";
+
+#[test]
+fn descheduler_thresholds_are_percentages() {
+    let body = with_descheduler(&format!(
+        "{LNU_HEADER}thresholds = {{ cpu = 120, memory = 20 }}\ntarget-thresholds = {{ cpu = 50, memory = 50 }}\n"
+    ));
+    let line = line_of(&body, "cpu = 120");
+    reject(
+        "threshold-over-100",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("descheduler.low-node-utilization.thresholds.cpu"),
+            says: &["from 0 to 100"],
+        },
+    );
+    let body = with_descheduler(&format!(
+        "{LNU_HEADER}thresholds = {{ cpu = -5 }}\ntarget-thresholds = {{ cpu = 50 }}\n"
+    ));
+    let line = line_of(&body, "cpu = -5");
+    reject(
+        "negative-threshold",
+        &body,
+        at(line, "descheduler.low-node-utilization.thresholds.cpu"),
+    );
+    let body = with_descheduler(&format!(
+        "{LNU_HEADER}thresholds = {{}}\ntarget-thresholds = {{ cpu = 50 }}\n"
+    ));
+    let line = line_of(&body, "thresholds = {}");
+    reject(
+        "empty-thresholds",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("descheduler.low-node-utilization.thresholds"),
+            says: &["no resource threshold is configured", "cpu, memory, pods"],
+        },
+    );
+    let body = with_descheduler(&format!(
+        "{LNU_HEADER}thresholds = {{ cpu = 20, gpu = 1 }}\ntarget-thresholds = {{ cpu = 50 }}\n"
+    ));
+    let line = line_of(&body, "gpu = 1");
+    reject(
+        "unknown-threshold-resource",
+        &body,
+        Expect {
+            line: Some(line),
+            field: None,
+            says: &["gpu", "cpu", "memory", "pods"],
+        },
+    );
+}
+
+#[test]
+fn low_node_utilization_targets_match_their_thresholds() {
+    let body = with_descheduler(&format!(
+        "{LNU_HEADER}thresholds = {{ cpu = 60 }}\ntarget-thresholds = {{ cpu = 50 }}\n"
+    ));
+    let line = line_of(&body, "target-thresholds");
+    reject(
+        "threshold-above-target",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("descheduler.low-node-utilization.target-thresholds.cpu"),
+            says: &["above its target"],
+        },
+    );
+    let body = with_descheduler(&format!(
+        "{LNU_HEADER}thresholds = {{ cpu = 20 }}\ntarget-thresholds = {{ cpu = 50, memory = 50 }}\n"
+    ));
+    let line = line_of(&body, "target-thresholds");
+    reject(
+        "different-resources",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("descheduler.low-node-utilization.target-thresholds"),
+            says: &["same resources", "memory"],
+        },
+    );
+    let body = with_descheduler(&format!("{LNU_HEADER}thresholds = {{ cpu = 20 }}\n"));
+    let line = line_of(&body, "[descheduler.low-node-utilization]");
+    reject(
+        "missing-targets",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("descheduler.low-node-utilization.target-thresholds"),
+            says: &["missing field"],
+        },
+    );
+}
+
+#[test]
+fn a_descheduler_needs_a_strategy_and_a_positive_interval() {
+    let body = with_descheduler("interval = \"5m\"\n");
+    reject(
+        "no-strategy",
+        &body,
+        Expect {
+            line: None,
+            field: Some("descheduler"),
+            says: &["no strategy", "[descheduler.low-node-utilization]"],
+        },
+    );
+    let body = with_descheduler("interval = \"0s\"\n[descheduler.remove-duplicates]\n");
+    let line = line_of(&body, "interval = \"0s\"");
+    reject(
+        "zero-interval",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("descheduler.interval"),
+            says: &["longer than zero"],
+        },
+    );
+    let body = with_descheduler("[descheduler.low-utilization]\n");
+    let line = line_of(&body, "[descheduler.low-utilization]");
+    reject(
+        "unknown-strategy",
+        &body,
+        Expect {
+            line: Some(line),
+            field: None,
+            says: &[
+                "low-utilization",
+                "low-node-utilization",
+                "remove-duplicates",
+            ],
+        },
+    );
+    let body = with_descheduler(
+        "[descheduler.remove-duplicates]\nexclude-owner-kinds = [\"Deployment\"]\n",
+    );
+    let line = line_of(&body, "\"Deployment\"");
+    reject(
+        "unknown-owner-kind",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("descheduler.remove-duplicates.exclude-owner-kinds[0]"),
+            says: &["ReplicaSet, Job"],
+        },
+    );
+}
+
+#[test]
+fn min_available_is_a_count_or_a_percentage() {
+    for (case, value, says) in [
+        ("pdb-over-100", "\"150%\"", "whole percentage"),
+        ("pdb-words", "\"half\"", "whole percentage"),
+        ("pdb-fraction", "\"12.5%\"", "whole percentage"),
+        ("pdb-negative", "-1", "0 or more"),
+    ] {
+        let body = format!("{HEAD}{POOL}{SERVICE}min-available = {value}\n");
+        let line = line_of(&body, "min-available");
+        reject(
+            case,
+            &body,
+            Expect {
+                line: Some(line),
+                field: Some("services[0].min-available"),
+                says: &[says],
+            },
+        );
+    }
+    let body = format!("{HEAD}{POOL}{SERVICE}max-skew = 0\n");
+    let line = line_of(&body, "max-skew");
+    reject(
+        "zero-max-skew",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("services[0].max-skew"),
+            says: &["at least 1"],
+        },
+    );
+}

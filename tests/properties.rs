@@ -12,7 +12,9 @@
 //!   removed node holds nothing, a NotReady node is down;
 //! - every bound pod is on a node that matches its node selector and whose
 //!   NoSchedule taints it tolerates (taints and labels never change);
-//! - a job task has at most one live pod (pending, starting, running or lost).
+//! - a job task has at most one live pod (pending, starting, running or lost);
+//! - a descheduler pass or a drain never takes a service with a
+//!   `min-available` below it (unless it already was).
 //!
 //! At the end:
 //! - every submitted pod is accounted for exactly once:
@@ -31,6 +33,10 @@
 //!   scale-ups and scale-downs as the event log shows them, the demand is
 //!   the load curve's integral and the unmet demand lies between zero and
 //!   it, and each service has one sample per sample time.
+//! - migrations ≤ descheduler evictions ≤ evictions.
+//!
+//! Some scenarios run a descheduler (every strategy, with random limits) and
+//! give services PodDisruptionBudgets and a zone `max-skew`.
 
 use podsim::cluster::{Cluster, Outcome, PodKind, PodPhase, TaintEffect};
 use podsim::engine::SimTime;
@@ -165,6 +171,35 @@ struct ControlGen {
 }
 
 #[derive(Clone, Debug)]
+enum PdbGen {
+    Count(u32),
+    Percent(u32),
+}
+
+#[derive(Clone, Debug)]
+struct ServiceGen {
+    replicas: u32,
+    pod: PodGen,
+    min_available: Option<PdbGen>,
+    max_skew: Option<u32>,
+    /// Maybe a load, with maybe an HPA.
+    auto: Option<(LoadGen, Option<HpaGen>)>,
+}
+
+#[derive(Clone, Debug)]
+struct DeschedGen {
+    interval_s: u32,
+    per_node: Option<u32>,
+    total: Option<u32>,
+    priority_threshold: Option<i32>,
+    /// LowNodeUtilization (threshold, target) in percent.
+    lnu: Option<(u32, u32)>,
+    hnu: Option<u32>,
+    dup: bool,
+    tsc: bool,
+}
+
+#[derive(Clone, Debug)]
 struct ScenarioGen {
     control: Option<ControlGen>,
     pools: Vec<PoolGen>,
@@ -173,6 +208,7 @@ struct ScenarioGen {
     events: Vec<EventGen>,
     policy: usize,
     seed: u64,
+    descheduler: Option<DeschedGen>,
 }
 
 fn pool_gen() -> impl Strategy<Value = PoolGen> {
@@ -343,17 +379,6 @@ fn hpa_gen() -> impl Strategy<Value = HpaGen> {
         )
 }
 
-/// Replicas, the pod, and maybe a load with maybe an HPA.
-type ServiceGen = (u32, PodGen, Option<(LoadGen, Option<HpaGen>)>);
-
-fn service_gen() -> impl Strategy<Value = ServiceGen> {
-    (
-        0u32..6,
-        pod_gen(),
-        prop::option::weighted(0.5, (load_gen(), prop::option::weighted(0.8, hpa_gen()))),
-    )
-}
-
 fn control_gen() -> impl Strategy<Value = ControlGen> {
     (5u32..60, 10u32..300, 0u32..60, 0u32..7).prop_map(
         |(grace_s, eviction_s, termination_s, backoff_limit)| ControlGen {
@@ -365,6 +390,57 @@ fn control_gen() -> impl Strategy<Value = ControlGen> {
     )
 }
 
+fn service_gen() -> impl Strategy<Value = ServiceGen> {
+    (
+        0u32..6,
+        pod_gen(),
+        prop::option::weighted(
+            0.4,
+            prop_oneof![
+                (0u32..5).prop_map(PdbGen::Count),
+                (0u32..=100).prop_map(PdbGen::Percent),
+            ],
+        ),
+        prop::option::weighted(0.3, 1u32..3),
+        prop::option::weighted(0.5, (load_gen(), prop::option::weighted(0.8, hpa_gen()))),
+    )
+        .prop_map(
+            |(replicas, pod, min_available, max_skew, auto)| ServiceGen {
+                replicas,
+                pod,
+                min_available,
+                max_skew,
+                auto,
+            },
+        )
+}
+
+fn desched_gen() -> impl Strategy<Value = DeschedGen> {
+    (
+        30u32..600,
+        prop::option::weighted(0.3, 0u32..4),
+        prop::option::weighted(0.3, 1u32..6),
+        prop::option::weighted(0.2, prop::sample::select(vec![-5i32, 0, 10])),
+        prop::option::weighted(0.6, (0u32..60, 0u32..60)),
+        prop::option::weighted(0.3, 0u32..60),
+        prop::bool::weighted(0.4),
+        prop::bool::weighted(0.4),
+    )
+        .prop_map(
+            |(interval_s, per_node, total, priority_threshold, lnu, hnu, dup, tsc)| DeschedGen {
+                interval_s,
+                per_node,
+                total,
+                priority_threshold,
+                lnu: lnu.map(|(a, b)| (a, (a + b).min(100))),
+                hnu,
+                // At least one strategy.
+                dup: dup || (lnu.is_none() && hnu.is_none() && !tsc),
+                tsc,
+            },
+        )
+}
+
 fn scenario_gen() -> impl Strategy<Value = ScenarioGen> {
     (
         prop::option::weighted(0.7, control_gen()),
@@ -374,9 +450,10 @@ fn scenario_gen() -> impl Strategy<Value = ScenarioGen> {
         prop::collection::vec(event_gen(), 0..10),
         0..POLICIES.len(),
         any::<u64>(),
+        prop::option::weighted(0.5, desched_gen()),
     )
         .prop_map(
-            |(control, mut pools, services, jobs, mut events, policy, seed)| {
+            |(control, mut pools, services, jobs, mut events, policy, seed, descheduler)| {
                 if pools.iter().all(|p| p.count == 0) {
                     pools[0].count = 1;
                 }
@@ -389,6 +466,7 @@ fn scenario_gen() -> impl Strategy<Value = ScenarioGen> {
                     events,
                     policy,
                     seed,
+                    descheduler,
                 }
             },
         )
@@ -482,14 +560,25 @@ fn render(g: &ScenarioGen) -> String {
             .unwrap();
         }
     }
-    for (i, (replicas, pod, auto)) in g.services.iter().enumerate() {
+    for (i, svc) in g.services.iter().enumerate() {
         writeln!(
             s,
-            "\n[[services]]\nname = \"svc{i}\"\nreplicas = {replicas}"
+            "\n[[services]]\nname = \"svc{i}\"\nreplicas = {}",
+            svc.replicas
         )
         .unwrap();
-        write_pod(&mut s, pod, &[]);
-        let Some((load, hpa)) = auto else { continue };
+        write_pod(&mut s, &svc.pod, &[]);
+        match &svc.min_available {
+            Some(PdbGen::Count(n)) => writeln!(s, "min-available = {n}").unwrap(),
+            Some(PdbGen::Percent(p)) => writeln!(s, "min-available = \"{p}%\"").unwrap(),
+            None => {}
+        }
+        if let Some(m) = svc.max_skew {
+            writeln!(s, "max-skew = {m}").unwrap();
+        }
+        let Some((load, hpa)) = &svc.auto else {
+            continue;
+        };
         let curve = match load {
             LoadGen::Constant(m) => format!("{{ curve = \"constant\", cores = \"{m}m\" }}"),
             LoadGen::Steps(v) => {
@@ -509,7 +598,7 @@ fn render(g: &ScenarioGen) -> String {
         };
         writeln!(s, "load = {curve}").unwrap();
         // An HPA needs a CPU request to measure against.
-        let Some(h) = hpa.as_ref().filter(|_| pod.cpu_m > 0) else {
+        let Some(h) = hpa.as_ref().filter(|_| svc.pod.cpu_m > 0) else {
             continue;
         };
         writeln!(
@@ -684,6 +773,42 @@ fn render(g: &ScenarioGen) -> String {
         };
         writeln!(s, "\n[[events]]\nat = \"{at}s\"\n{body}").unwrap();
     }
+    if let Some(d) = &g.descheduler {
+        writeln!(s, "\n[descheduler]\ninterval = \"{}s\"", d.interval_s).unwrap();
+        if let Some(n) = d.per_node {
+            writeln!(s, "max-pods-to-evict-per-node = {n}").unwrap();
+        }
+        if let Some(n) = d.total {
+            writeln!(s, "max-pods-to-evict-total = {n}").unwrap();
+        }
+        if let Some(p) = d.priority_threshold {
+            writeln!(s, "priority-threshold = {p}").unwrap();
+        }
+        if d.dup {
+            writeln!(s, "[descheduler.remove-duplicates]").unwrap();
+        }
+        if let Some((t, target)) = d.lnu {
+            writeln!(
+                s,
+                "[descheduler.low-node-utilization]\nthresholds = {{ cpu = {t}, memory = {t}, pods = {t} }}\ntarget-thresholds = {{ cpu = {target}, memory = {target}, pods = {target} }}"
+            )
+            .unwrap();
+        }
+        if let Some(t) = d.hnu {
+            writeln!(
+                s,
+                "[descheduler.high-node-utilization]\nthresholds = {{ cpu = {t}, memory = {t} }}"
+            )
+            .unwrap();
+        }
+        if d.tsc {
+            writeln!(
+                s,
+                "[descheduler.remove-pods-violating-topology-spread-constraint]"
+            )
+            .unwrap();
+        }
+    }
     s
 }
 
@@ -785,6 +910,58 @@ fn no_pending_pod_fits(c: &Cluster) -> Result<(), String> {
     Ok(())
 }
 
+/// A descheduler pass or a drain (one event) evicts through the budgets: a
+/// service with a `min-available` keeps at least that many running pods, or
+/// as many as it had if it was already below. (Nothing starts during such
+/// an event, so running pods can only go.) The desired replicas, for a
+/// percentage, are those before or after the instant's scale events.
+fn budgets_kept(
+    sc: &Scenario,
+    before: &Cluster,
+    after: &Cluster,
+    now: SimTime,
+) -> Result<(), String> {
+    for (i, svc) in sc.services.iter().enumerate() {
+        let Some(min) = svc.min_available else {
+            continue;
+        };
+        let desired = |upto_inclusive: bool| {
+            let mut d = svc.replicas;
+            for e in &sc.events {
+                if e.at < now || (upto_inclusive && e.at == now) {
+                    if let podsim::scenario::Action::ScaleService { service, replicas } = e.action {
+                        if service == i {
+                            d = replicas;
+                        }
+                    }
+                }
+            }
+            d
+        };
+        let required = min
+            .required(desired(false))
+            .min(min.required(desired(true)));
+        let running = |c: &Cluster| {
+            c.pods
+                .iter()
+                .filter(|p| {
+                    p.kind == PodKind::Service
+                        && p.owner == i as u32
+                        && p.phase == PodPhase::Running
+                })
+                .count() as u32
+        };
+        let (b, a) = (running(before), running(after));
+        if a < b.min(required) {
+            return Err(format!(
+                "service {} went from {b} to {a} running pods through a budget of {min} ({required} required)",
+                svc.name
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Runs the scenario event by event, checking everything; returns the result.
 fn check_run(sc: &Scenario, policy: &str, seed: u64) -> Result<RunResult, String> {
     let mut sim = Simulation::new(sc, policy, seed)?;
@@ -793,6 +970,7 @@ fn check_run(sc: &Scenario, policy: &str, seed: u64) -> Result<RunResult, String
     let mut steps = 0u64;
     // The cluster as it was after the last event handled so far.
     let mut before = sim.cluster.clone();
+    let mut log_len = 0;
     while sim.step() {
         steps += 1;
         if sim.now() > last {
@@ -800,6 +978,15 @@ fn check_run(sc: &Scenario, policy: &str, seed: u64) -> Result<RunResult, String
             no_pending_pod_fits(&before).map_err(|e| format!("at the end of {last}: {e}"))?;
         }
         check_step(&sim, last).map_err(|e| format!("after event {steps} at {}: {e}", sim.now()))?;
+        let log = &sim.recorder().log;
+        if log[log_len..]
+            .iter()
+            .any(|e| matches!(e.kind, "descheduler-run" | "node-drained" | "drain-evicted"))
+        {
+            budgets_kept(sc, &before, &sim.cluster, sim.now())
+                .map_err(|e| format!("after event {steps} at {}: {e}", sim.now()))?;
+        }
+        log_len = log.len();
         last = sim.now();
         before.clone_from(&sim.cluster);
         if steps > 1_000_000 {
@@ -942,6 +1129,15 @@ fn check_run(sc: &Scenario, policy: &str, seed: u64) -> Result<RunResult, String
             "evictions {} + lost at the end {lost_at_end} != evicted {} + failed {}",
             s.evictions, s.pods_evicted, s.pods_failed
         ));
+    }
+    if !(s.migrations <= s.descheduler_evictions && s.descheduler_evictions <= s.evictions) {
+        return Err(format!(
+            "migrations {} > descheduler evictions {} or > evictions {}",
+            s.migrations, s.descheduler_evictions, s.evictions
+        ));
+    }
+    if sc.descheduler.is_none() && s.descheduler_evictions != 0 {
+        return Err("descheduler evictions without a descheduler".into());
     }
     if s.restarts != r.pods.iter().map(|p| p.restarts as u64).sum::<u64>() {
         return Err(format!("restarts {} differ from the pods' sum", s.restarts));
@@ -1248,6 +1444,8 @@ fn generator_covers_interesting_cases() {
                 "unmet_demand",
                 (s.unmet_demand_core_s.unwrap_or(0.0) > 0.0) as u64,
             ),
+            ("descheduler_evictions", s.descheduler_evictions),
+            ("migrations", s.migrations),
         ] {
             *totals.entry(k).or_default() += v;
         }
@@ -1290,7 +1488,7 @@ fn generator_covers_interesting_cases() {
     }
     assert_eq!(
         totals.len(),
-        8 + 3 + 7 + 7 + 1,
+        8 + 3 + 2 + 7 + 7 + 1,
         "a kind never generated: {totals:?}"
     );
 }

@@ -66,6 +66,7 @@ impl Simulation<'_> {
         self.cluster.bind(pod, node);
         let now = self.now;
         self.cluster.pod_mut(pod).bound_at = Some(now);
+        self.note_migration(pod);
         if self.cluster.node(node).up {
             self.start_pod(pod);
         } else {

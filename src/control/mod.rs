@@ -10,12 +10,15 @@
 mod actions;
 mod controllers;
 mod cycle;
+mod descheduler;
+mod disruption;
 mod hpa;
 mod node_lifecycle;
 mod queue;
 mod scheduler;
 mod trace_replay;
 
+pub use descheduler::DeschedulerState;
 pub use hpa::LoadState;
 pub use queue::PendingQueue;
 pub use scheduler::{Scheduler, Unschedulable};

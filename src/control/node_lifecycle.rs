@@ -194,14 +194,16 @@ impl Simulation<'_> {
         self.cluster.nodes[node.index()].unschedulable = true;
         let pods = self.cluster.node(node).pods.clone();
         let mut evicted = 0;
+        let mut held = 0;
         for pod in pods {
             match self.cluster.pod(pod).phase {
                 PodPhase::Running | PodPhase::Starting => {
-                    self.terminate(pod, Outcome::Evicted);
-                    self.rec.evictions += 1;
-                    let snapshot = self.pod_snapshot(pod);
-                    self.controller_pod_gone(&snapshot);
-                    evicted += 1;
+                    // Through the eviction API: a PodDisruptionBudget may refuse.
+                    if self.drain_evict(pod) {
+                        evicted += 1;
+                    } else {
+                        held += 1;
+                    }
                 }
                 PodPhase::Lost => {
                     self.remove_lost_pod(pod, Outcome::Failed);
@@ -211,11 +213,12 @@ impl Simulation<'_> {
             }
         }
         let name = self.cluster.node(node).name.clone();
+        let note = self.drain_held_back(node, held);
         self.rec.log(
             now,
             "node-drained",
             name,
-            format!("cordoned; {evicted} pods evicted gracefully and recreated elsewhere"),
+            format!("cordoned; {evicted} pods evicted gracefully and recreated elsewhere{note}"),
         );
     }
 

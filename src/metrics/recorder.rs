@@ -67,6 +67,10 @@ pub struct Recorder {
     pub hpa_scale_downs: u64,
     /// Per-service samples (services with a load or an HPA), every sample time.
     pub service_samples: Vec<super::ServiceSample>,
+    /// Pods the descheduler evicted (also counted in `evictions`).
+    pub descheduler_evictions: u64,
+    /// Pods evicted by the descheduler whose replacement got scheduled.
+    pub migrations: u64,
 }
 
 impl Recorder {

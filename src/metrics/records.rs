@@ -185,6 +185,8 @@ pub fn assemble(
         hpa_scale_downs: rec.hpa_scale_downs,
         demand_core_s: rec.has_load.then(|| rec.demand as f64 / 1e3 / 1e6),
         unmet_demand_core_s: rec.has_load.then(|| rec.unmet_demand as f64 / 1e3 / 1e6),
+        descheduler_evictions: rec.descheduler_evictions,
+        migrations: rec.migrations,
     };
     RunResult {
         policy: policy.to_string(),

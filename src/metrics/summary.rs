@@ -32,6 +32,8 @@ pub const SUMMARY_COLUMNS: &[&str] = &[
     "hpa_scale_downs",
     "demand_core_s",
     "unmet_demand_core_s",
+    "descheduler_evictions",
+    "migrations",
 ];
 
 /// A run's headline numbers. Definitions are in `docs/outputs.md`.
@@ -68,6 +70,8 @@ pub struct SummaryRow {
     /// `None` when no service has a `load`.
     pub demand_core_s: Option<f64>,
     pub unmet_demand_core_s: Option<f64>,
+    pub descheduler_evictions: u64,
+    pub migrations: u64,
 }
 
 fn f3(v: f64) -> String {
@@ -112,6 +116,8 @@ impl SummaryRow {
             self.hpa_scale_downs.to_string(),
             opt(self.demand_core_s),
             opt(self.unmet_demand_core_s),
+            self.descheduler_evictions.to_string(),
+            self.migrations.to_string(),
         ]
     }
 
@@ -145,6 +151,8 @@ impl SummaryRow {
             "hpa_scale_downs" => self.hpa_scale_downs as f64,
             "demand_core_s" => self.demand_core_s?,
             "unmet_demand_core_s" => self.unmet_demand_core_s?,
+            "descheduler_evictions" => self.descheduler_evictions as f64,
+            "migrations" => self.migrations as f64,
             _ => return None,
         })
     }

@@ -11,6 +11,8 @@
 //! [`registry`].
 
 pub mod builtin;
+pub mod descheduler;
+pub mod disruption_budget;
 pub mod filter;
 pub mod hpa;
 mod profile;

@@ -112,6 +112,12 @@ pub struct Service {
     pub load: Option<crate::workload::load::LoadCurve>,
     /// A horizontal pod autoscaler on its CPU utilization.
     pub hpa: Option<crate::policy::hpa::HpaSpec>,
+    /// Its PodDisruptionBudget: the fewest pods kept healthy through
+    /// voluntary evictions (descheduler, drains).
+    pub min_available: Option<crate::policy::disruption_budget::MinAvailable>,
+    /// A zone topology-spread `maxSkew`, repaired by the descheduler's
+    /// RemovePodsViolatingTopologySpreadConstraint.
+    pub max_skew: Option<u32>,
 }
 
 /// A batch workload: `count` pods arriving over time, each running to completion.
@@ -467,6 +473,8 @@ pub struct Scenario {
     pub source: String,
     /// The file's text, copied into the output folder for provenance.
     pub text: String,
+    /// The descheduler, if the scenario runs one (`[descheduler]`).
+    pub descheduler: Option<crate::policy::descheduler::DeschedulerSpec>,
 }
 
 #[allow(clippy::result_large_err)]

@@ -29,6 +29,7 @@ pub struct RawScenario {
     pub profiles: Vec<RawProfile>,
     #[serde(default)]
     pub traces: Vec<RawTrace>,
+    pub descheduler: Option<RawDescheduler>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -104,6 +105,8 @@ pub struct RawService {
     pub node_selector: BTreeMap<String, String>,
     pub load: Option<Spanned<RawLoad>>,
     pub hpa: Option<Spanned<RawHpa>>,
+    pub min_available: Option<Spanned<IntOrPercent>>,
+    pub max_skew: Option<Spanned<u32>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -219,3 +222,95 @@ fn one() -> Spanned<i64> {
 
 mod hpa;
 pub use hpa::{RawHpa, RawLoad, RawLoadStep, RawScalingPolicy, RawScalingRules};
+/// `[descheduler]`: the descheduler's settings and its strategies, each
+/// enabled by its own sub-table.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawDescheduler {
+    pub interval: Option<Spanned<Dur>>,
+    pub max_pods_to_evict_per_node: Option<u32>,
+    pub max_pods_to_evict_total: Option<u32>,
+    pub priority_threshold: Option<i32>,
+    pub remove_duplicates: Option<RawRemoveDuplicates>,
+    pub low_node_utilization: Option<RawLowNodeUtilization>,
+    pub high_node_utilization: Option<RawHighNodeUtilization>,
+    pub remove_pods_violating_topology_spread_constraint: Option<RawTopologySpread>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawRemoveDuplicates {
+    #[serde(default)]
+    pub exclude_owner_kinds: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawLowNodeUtilization {
+    pub thresholds: Spanned<RawThresholds>,
+    pub target_thresholds: Spanned<RawThresholds>,
+    #[serde(default)]
+    pub number_of_nodes: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawHighNodeUtilization {
+    pub thresholds: Spanned<RawThresholds>,
+    #[serde(default)]
+    pub number_of_nodes: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawTopologySpread {}
+
+/// Percentages of allocatable per resource.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawThresholds {
+    pub cpu: Option<Spanned<f64>>,
+    pub memory: Option<Spanned<f64>>,
+    pub pods: Option<Spanned<f64>>,
+}
+
+/// A PodDisruptionBudget's `min-available`: a count (`2`) or a whole
+/// percentage (`"50%"`), as Kubernetes' IntOrString.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IntOrPercent(pub crate::policy::disruption_budget::MinAvailable);
+
+impl<'de> Deserialize<'de> for IntOrPercent {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use crate::policy::disruption_budget::MinAvailable;
+        use serde::de::{self, Visitor};
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = IntOrPercent;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a count of pods such as 2, or a percentage such as \"50%\"")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<IntOrPercent, E> {
+                u32::try_from(v)
+                    .map(|n| IntOrPercent(MinAvailable::Count(n)))
+                    .map_err(|_| {
+                        E::custom(format!(
+                            "invalid min-available {v}: a count of pods must be 0 or more"
+                        ))
+                    })
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<IntOrPercent, E> {
+                let bad = || {
+                    E::custom(format!(
+                        "invalid min-available {v:?}: write a count of pods such as 2, or a whole percentage from \"0%\" to \"100%\""
+                    ))
+                };
+                let p = v.trim().strip_suffix('%').ok_or_else(bad)?;
+                match p.parse::<u32>() {
+                    Ok(p) if p <= 100 => Ok(IntOrPercent(MinAvailable::Percent(p))),
+                    _ => Err(bad()),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use toml::Spanned;
 
+mod descheduler;
 mod hpa;
 
 struct Ctx<'a> {
@@ -296,6 +297,7 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
     let mut services = Vec::new();
     for (i, s) in raw.services.iter().enumerate() {
         let name = check_owner(&s.name, format!("services[{i}].name"))?;
+        let (min_available, max_skew) = descheduler::service_keys(cx, i, s)?;
         services.push(Service {
             name,
             replicas: s.replicas,
@@ -310,6 +312,8 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
             )?,
             load: hpa::load(cx, i, s.load.as_ref())?,
             hpa: hpa::hpa(cx, i, s)?,
+            min_available,
+            max_skew,
         });
     }
     let seed = raw.seed.unwrap_or(1);
@@ -376,6 +380,11 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
     };
 
     let events = events(cx, &raw.events, horizon, &pools, &services)?;
+    let descheduler = raw
+        .descheduler
+        .as_ref()
+        .map(|d| descheduler::descheduler(cx, d))
+        .transpose()?;
 
     Ok(Scenario {
         name,
@@ -394,6 +403,7 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
         base_dir: cx.base_dir.clone(),
         source: cx.file.to_string(),
         text: text.to_string(),
+        descheduler,
     })
 }
 

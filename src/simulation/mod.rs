@@ -53,6 +53,10 @@ pub enum Event {
     TraceNodes { trace: u32 },
     /// The horizontal pod autoscaler of scenario service `service` syncs.
     HpaSync { service: u32 },
+    /// A descheduler pass (every `[descheduler] interval`).
+    Deschedule,
+    /// A drain retries evicting pods its PodDisruptionBudgets held back.
+    DrainRetry { node: NodeId },
 }
 
 /// The replica controller's view of one service.
@@ -155,6 +159,8 @@ pub struct Simulation<'s> {
     finished: bool,
     /// Per scenario service: its load and HPA state, if it has either.
     pub(crate) loads: Vec<Option<crate::control::LoadState>>,
+    /// The descheduler's and drains' bookkeeping (`control/descheduler.rs`).
+    pub(crate) desched: crate::control::DeschedulerState,
 }
 
 fn spec_from(t: &PodTemplate) -> PodSpec {
@@ -199,6 +205,7 @@ impl<'s> Simulation<'s> {
             next_sample: SimTime::ZERO,
             finished: false,
             loads: Vec::new(),
+            desched: Default::default(),
         };
         for (p, pool) in scenario.pools.iter().enumerate() {
             for _ in 0..pool.count {
@@ -256,6 +263,7 @@ impl<'s> Simulation<'s> {
             sim.set_desired(s, svc.replicas);
         }
         sim.start_autoscaling();
+        sim.start_descheduler();
         Ok(sim)
     }
 
@@ -507,6 +515,8 @@ impl<'s> Simulation<'s> {
             Event::TracePods { trace } => self.trace_pods(trace as usize),
             Event::TraceNodes { trace } => self.trace_nodes(trace as usize),
             Event::HpaSync { service } => self.hpa_sync(service as usize),
+            Event::Deschedule => self.deschedule(),
+            Event::DrainRetry { node } => self.drain_retry(node),
         }
     }
 
