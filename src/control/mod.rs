@@ -10,11 +10,18 @@
 mod actions;
 mod controllers;
 mod cycle;
+mod disruptions;
+mod failure_plan;
+mod maintenance;
 mod node_lifecycle;
+mod partition;
 mod queue;
+mod random_failures;
+mod resize;
 mod scheduler;
 mod trace_replay;
 
+pub use disruptions::{DisruptionEvent, DisruptionTotals, Disruptions};
 pub use queue::PendingQueue;
 pub use scheduler::{Scheduler, Unschedulable};
 pub use trace_replay::TraceState;

@@ -1,6 +1,6 @@
 //! Per-pod and per-node records, and the assembly of a run's result.
 
-use super::{percentile_nearest_rank, LogEntry, Recorder, Sample, SummaryRow};
+use super::{percentile_nearest_rank, LogEntry, Recorder, Sample, ServiceRecord, SummaryRow};
 use crate::cluster::{Cluster, Outcome, PodKind};
 use crate::engine::SimTime;
 
@@ -61,6 +61,8 @@ pub struct RunResult {
     pub nodes: Vec<NodeRecord>,
     pub samples: Vec<Sample>,
     pub log: Vec<LogEntry>,
+    /// One record per scenario service (`services.csv`).
+    pub services: Vec<ServiceRecord>,
 }
 
 fn pct(num: u128, den: u128) -> f64 {
@@ -178,6 +180,11 @@ pub fn assemble(
         tasks_failed: rec.tasks_failed,
         mem_alloc_mean_pct: pct(rec.mem_requested_integral, rec.mem_capacity_integral),
         cost,
+        failures: 0,
+        failures_unrecovered: 0,
+        recovery_mean_s: None,
+        recovery_max_s: None,
+        duplicated_pod_s: 0.0,
     };
     RunResult {
         policy: policy.to_string(),
@@ -188,5 +195,6 @@ pub fn assemble(
         nodes,
         samples: rec.samples,
         log: rec.log,
+        services: Vec::new(),
     }
 }

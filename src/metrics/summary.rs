@@ -28,6 +28,11 @@ pub const SUMMARY_COLUMNS: &[&str] = &[
     "tasks_failed",
     "mem_alloc_mean_pct",
     "cost",
+    "failures",
+    "failures_unrecovered",
+    "recovery_mean_s",
+    "recovery_max_s",
+    "duplicated_pod_s",
 ];
 
 /// A run's headline numbers. Definitions are in `docs/outputs.md`.
@@ -59,6 +64,17 @@ pub struct SummaryRow {
     pub tasks_failed: u64,
     pub mem_alloc_mean_pct: f64,
     pub cost: f64,
+    /// Failures (machines taken down by one event count once).
+    pub failures: u64,
+    /// Failures that hit a service not yet whole again at the horizon.
+    pub failures_unrecovered: u64,
+    /// Time from a failure until every service it hit is whole again, over
+    /// the failures that hit a service and were recovered from.
+    pub recovery_mean_s: Option<f64>,
+    pub recovery_max_s: Option<f64>,
+    /// Pod-seconds during which a pod evicted from a partitioned node and its
+    /// replacement both ran.
+    pub duplicated_pod_s: f64,
 }
 
 fn f3(v: f64) -> String {
@@ -99,6 +115,11 @@ impl SummaryRow {
             self.tasks_failed.to_string(),
             f3(self.mem_alloc_mean_pct),
             format!("{:.2}", self.cost),
+            self.failures.to_string(),
+            self.failures_unrecovered.to_string(),
+            opt(self.recovery_mean_s),
+            opt(self.recovery_max_s),
+            f3(self.duplicated_pod_s),
         ]
     }
 
@@ -128,6 +149,11 @@ impl SummaryRow {
             "tasks_failed" => self.tasks_failed as f64,
             "mem_alloc_mean_pct" => self.mem_alloc_mean_pct,
             "cost" => self.cost,
+            "failures" => self.failures as f64,
+            "failures_unrecovered" => self.failures_unrecovered as f64,
+            "recovery_mean_s" => self.recovery_mean_s?,
+            "recovery_max_s" => self.recovery_max_s?,
+            "duplicated_pod_s" => self.duplicated_pod_s,
             _ => return None,
         })
     }

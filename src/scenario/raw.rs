@@ -29,6 +29,8 @@ pub struct RawScenario {
     pub profiles: Vec<RawProfile>,
     #[serde(default)]
     pub traces: Vec<RawTrace>,
+    #[serde(default)]
+    pub failures: Vec<super::failure::RawFailure>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -185,6 +187,10 @@ pub struct RawEvent {
     pub count: Option<Spanned<u32>>,
     pub replicas: Option<Spanned<u32>>,
     pub duration: Option<Spanned<Dur>>,
+    pub cpu: Option<Spanned<Cpu>>,
+    pub memory: Option<Spanned<Mem>>,
+    pub batch: Option<Spanned<super::failure::Batch>>,
+    pub pause: Option<Spanned<Dur>>,
 }
 
 #[derive(Debug, Deserialize)]

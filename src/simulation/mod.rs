@@ -51,6 +51,8 @@ pub enum Event {
     TracePods { trace: u32 },
     /// The next machine events of trace number `trace` are due.
     TraceNodes { trace: u32 },
+    /// A timer of the failure models, partitions, resizes or rolling drains.
+    Disruption(crate::control::DisruptionEvent),
 }
 
 /// The replica controller's view of one service.
@@ -151,6 +153,8 @@ pub struct Simulation<'s> {
     pub(crate) pool_next: Vec<u32>,
     next_sample: SimTime,
     finished: bool,
+    /// Failure models, partitions, resizes, rolling drains, service health.
+    pub(crate) disruptions: crate::control::Disruptions,
 }
 
 fn spec_from(t: &PodTemplate) -> PodSpec {
@@ -194,6 +198,7 @@ impl<'s> Simulation<'s> {
             pool_next: vec![0; scenario.pools.len()],
             next_sample: SimTime::ZERO,
             finished: false,
+            disruptions: crate::control::Disruptions::new(scenario, seed),
         };
         for (p, pool) in scenario.pools.iter().enumerate() {
             for _ in 0..pool.count {
@@ -203,6 +208,7 @@ impl<'s> Simulation<'s> {
         for (i, e) in scenario.events.iter().enumerate() {
             sim.queue.push(e.at, Event::Scenario { index: i as u32 });
         }
+        sim.start_disruptions();
         for (s, svc) in scenario.services.iter().enumerate() {
             sim.owners.push(Owner {
                 name: svc.name.clone(),
@@ -307,6 +313,7 @@ impl<'s> Simulation<'s> {
 
     /// Ends a pod for good with `outcome`: records it, unbinds it and frees its slot.
     pub(crate) fn finish_pod(&mut self, pod: PodId, outcome: Outcome) {
+        self.partition_pod_stopped(pod);
         let now = self.now;
         let p = self.cluster.pod_mut(pod);
         p.outcome = Some(outcome);
@@ -368,6 +375,7 @@ impl<'s> Simulation<'s> {
         };
         let id = self.cluster.add_node(node);
         self.node_by_name.insert(name, id);
+        self.disruption_node_added(id);
         id
     }
 
@@ -464,7 +472,8 @@ impl<'s> Simulation<'s> {
             return Err(RunError::Output(e));
         }
         let pods = self.sink.close().map_err(RunError::Output)?;
-        Ok(assemble(
+        let disruptions = self.finish_disruptions();
+        let mut result = assemble(
             &self.policy,
             self.seed,
             self.scenario.horizon,
@@ -472,7 +481,9 @@ impl<'s> Simulation<'s> {
             &self.pool_names,
             std::mem::take(&mut self.rec),
             pods,
-        ))
+        );
+        disruptions.apply(&mut result);
+        Ok(result)
     }
 
     fn handle(&mut self, event: Event) {
@@ -499,6 +510,7 @@ impl<'s> Simulation<'s> {
             Event::ScheduleCycle => self.schedule_cycle(),
             Event::TracePods { trace } => self.trace_pods(trace as usize),
             Event::TraceNodes { trace } => self.trace_nodes(trace as usize),
+            Event::Disruption(e) => self.disruption_event(e),
         }
     }
 
