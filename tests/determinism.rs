@@ -206,7 +206,11 @@ fn run_all_is_independent_of_thread_count() {
     }
     let a = outputs(&sc, &serial);
     let b = outputs(&sc, &parallel);
-    assert_eq!(a.len(), 9 * 4 + 2, "9 runs × 4 files + summary + scenario");
+    assert_eq!(
+        a.len(),
+        9 * 4 + 3,
+        "9 runs × 4 files + summary + services + scenario"
+    );
     assert_same(&a, &b);
     // And the same as plain one-at-a-time runs.
     let single: Vec<RunResult> = plans

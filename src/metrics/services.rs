@@ -216,10 +216,11 @@ mod tests {
         let mut h = ServiceHealth::new(2);
         h.update(0, s(0), 2, 2);
         h.update(1, s(0), 1, 1);
-        // At 100 s one event takes down a replica of each.
-        h.failure(s(100), 7, &[0, 1, 0]);
+        // At 100 s one event takes down a replica of each (the control plane
+        // reports the failure once the replicas have stopped).
         h.update(0, s(100), 1, 2);
         h.update(1, s(100), 0, 1);
+        h.failure(s(100), 7, &[0, 1, 0]);
         h.update(0, s(130), 2, 2); // service 0 whole after 30 s
         h.update(1, s(160), 1, 1); // service 1 after 60 s
         h.finish(s(200));
@@ -239,12 +240,23 @@ mod tests {
         let mut h = ServiceHealth::new(1);
         h.update(0, s(0), 1, 1);
         h.failure(s(10), 1, &[]);
-        h.failure(s(10), 2, &[0]);
         h.update(0, s(10), 0, 1);
+        h.failure(s(10), 2, &[0]);
         h.finish(s(50));
         let sum = h.summary();
         assert_eq!((sum.failures, sum.unrecovered), (2, 1));
         assert_eq!(sum.recovery_mean_s, None);
         assert_eq!(h.records(&["a".into()])[0].unrecovered, 1);
+    }
+
+    #[test]
+    fn a_service_with_a_replica_to_spare_recovers_at_once() {
+        // 3 running for 2 desired (a scale-down under way): losing one
+        // leaves it whole.
+        let mut h = ServiceHealth::new(1);
+        h.update(0, s(0), 3, 2);
+        h.update(0, s(10), 2, 2);
+        h.failure(s(10), 1, &[0]);
+        assert_eq!(h.summary().recovery_max_s, Some(0.0));
     }
 }

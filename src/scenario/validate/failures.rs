@@ -494,23 +494,44 @@ fn read_plan(
     let mut after_horizon = 0u64;
     for path in files {
         let name = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{name}: cannot read the failure plan: {e}"))?;
+        // The csv reader's line count and positions do not see the blank
+        // and comment lines it skips before a record: count lines from its
+        // byte offset, past such lines.
+        let lines: Vec<&str> = text.split('\n').collect();
+        let starts: Vec<u64> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i as u64 + 1))
+            .collect();
+        let line_at = |pos: Option<&csv::Position>| {
+            let Some(p) = pos else { return 0 };
+            let mut k = starts.partition_point(|&s| s <= p.byte()).max(1) - 1;
+            while k + 1 < lines.len() && {
+                let l = lines[k].trim();
+                l.is_empty() || l.starts_with('#')
+            } {
+                k += 1;
+            }
+            k as u64 + 1
+        };
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(true)
-            .flexible(true)
             .comment(Some(b'#'))
             .trim(csv::Trim::All)
-            .from_path(path)
-            .map_err(|e| format!("{name}: cannot read the failure plan: {e}"))?;
+            .from_reader(text.as_bytes());
         let header = rdr
             .headers()
-            .map_err(|e| format!("{name}:1: cannot read the header: {e}"))?
+            .map_err(|e| format!("{name}: cannot read the header: {e}"))?
             .clone();
+        let hline = header.position().map_or(1, |p| line_at(Some(p)));
         let col = |c: &str| -> Result<Option<usize>, String> {
             let found: Vec<usize> = (0..header.len()).filter(|&k| &header[k] == c).collect();
             match found.len() {
                 0 => Ok(None),
                 1 => Ok(Some(found[0])),
-                _ => Err(format!("{name}:1: the header names column `{c}` twice")),
+                _ => Err(format!(
+                    "{name}:{hline}: the header names column `{c}` twice"
+                )),
             }
         };
         let cols = || {
@@ -519,18 +540,24 @@ fn read_plan(
                 header.iter().collect::<Vec<_>>().join(",")
             )
         };
-        let at_col = col("at")?.ok_or_else(|| format!("{name}:1: {}", cols()))?;
-        let dur_col = col("duration")?.ok_or_else(|| format!("{name}:1: {}", cols()))?;
+        let at_col = col("at")?.ok_or_else(|| format!("{name}:{hline}: {}", cols()))?;
+        let dur_col = col("duration")?.ok_or_else(|| format!("{name}:{hline}: {}", cols()))?;
         let (node_col, zone_col) = (col("node")?, col("zone")?);
         if node_col.is_none() && zone_col.is_none() {
-            return Err(format!("{name}:1: {}", cols()));
+            return Err(format!("{name}:{hline}: {}", cols()));
         }
         for rec in rdr.records() {
             let rec = rec.map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line());
-                format!("{name}:{line}: cannot read the row: {e}")
+                let line = line_at(e.position());
+                let why = match e.kind() {
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len, len, ..
+                    } => format!("the row has {len} fields but the header has {expected_len}"),
+                    _ => e.to_string(),
+                };
+                format!("{name}:{line}: cannot read the row: {why}")
             })?;
-            let line = rec.position().map_or(0, |p| p.line());
+            let line = line_at(rec.position());
             let bad = |msg: String| format!("{name}:{line}: {msg}");
             let field = |c: Option<usize>| c.and_then(|c| rec.get(c)).unwrap_or("");
             let at = parse_plan_time(field(Some(at_col)))
