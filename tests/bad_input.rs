@@ -2040,3 +2040,285 @@ fn min_available_is_a_count_or_a_percentage() {
         },
     );
 }
+
+// ------------------------------------------- failure models, plans, disruption events
+
+/// A `[[failures]]` table after the head and pool, with a failure plan
+/// `plan.csv` beside the scenario.
+fn reject_failure(case: &str, table: &str, plan: &str, needle: &str, field: &str, says: &[&str]) {
+    let body = format!("{HEAD}{POOL}\n[[failures]]\n{table}\n");
+    let line = line_of(&body, needle);
+    reject_with_files(
+        case,
+        &body,
+        &[("plan.csv", plan)],
+        Expect {
+            line: Some(line),
+            field: Some(field),
+            says,
+        },
+    );
+}
+
+const CLOCKS: &str = "time-between-failures = { dist = \"exponential\", mean = \"30d\" }\ntime-to-repair = { dist = \"constant\", value = \"1h\" }";
+
+#[test]
+fn failure_models_check_their_keys() {
+    reject_failure(
+        "failure-unknown-model",
+        "model = \"meteor\"",
+        "",
+        "\"meteor\"",
+        "failures[0].model",
+        &["unknown failure model \"meteor\"", "nodes, zones, plan"],
+    );
+    reject_failure(
+        "failure-missing-repair",
+        "model = \"nodes\"\ntime-between-failures = { dist = \"exponential\", mean = \"30d\" }",
+        "",
+        "\"nodes\"",
+        "failures[0].time-to-repair",
+        &["model \"nodes\" needs `time-to-repair`"],
+    );
+    reject_failure(
+        "failure-file-on-nodes",
+        &format!("model = \"nodes\"\n{CLOCKS}\nfile = \"plan.csv\""),
+        "",
+        "file =",
+        "failures[0].file",
+        &["does not apply to model \"nodes\""],
+    );
+    reject_failure(
+        "failure-unknown-pool",
+        &format!("model = \"nodes\"\npools = [\"gpu\"]\n{CLOCKS}"),
+        "",
+        "\"gpu\"",
+        "failures[0].pools[0]",
+        &["no pool named \"gpu\"", "pools: w"],
+    );
+    reject_failure(
+        "failure-unknown-zone",
+        &format!("model = \"zones\"\nzones = [\"mars\"]\n{CLOCKS}"),
+        "",
+        "\"mars\"",
+        "failures[0].zones[0]",
+        &["no pool has zone \"mars\"", "zones: a, b"],
+    );
+    reject_failure(
+        "failure-zero-up-time",
+        "model = \"nodes\"\ntime-between-failures = { dist = \"constant\", value = \"0s\" }\ntime-to-repair = { dist = \"constant\", value = \"1h\" }",
+        "",
+        "time-between-failures =",
+        "failures[0].time-between-failures.value",
+        &["longer than zero"],
+    );
+    reject_failure(
+        "failure-bad-dist",
+        "model = \"zones\"\ntime-between-failures = { dist = \"gamma\", mean = \"1d\" }\ntime-to-repair = { dist = \"constant\", value = \"1h\" }",
+        "",
+        "time-between-failures =",
+        "failures[0].time-between-failures.dist",
+        &["unknown distribution \"gamma\""],
+    );
+}
+
+#[test]
+fn a_node_follows_one_nodes_model() {
+    let table = format!(
+        "model = \"nodes\"\n{CLOCKS}\n\n[[failures]]\nmodel = \"nodes\"\npools = [\"w\"]\n{CLOCKS}"
+    );
+    reject_failure(
+        "failure-overlap",
+        &table,
+        "",
+        "pools = [\"w\"]",
+        "failures[1].pools",
+        &["already fails under failures[0]"],
+    );
+}
+
+#[test]
+fn failure_plans_name_the_bad_row_by_file_and_line() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        (
+            "plan-bad-time",
+            "at,node,zone,duration\n600,w-0,,5m\nsoon,w-1,,5m\n",
+            &["plan.csv:3:", "column `at`", "\"soon\""],
+        ),
+        (
+            "plan-both",
+            "at,node,zone,duration\n600,w-0,a,5m\n",
+            &["plan.csv:2:", "both a node and a zone"],
+        ),
+        (
+            "plan-neither",
+            "at,node,zone,duration\n\n600,,,5m\n",
+            &["plan.csv:3:", "neither a node nor a zone"],
+        ),
+        (
+            "plan-unknown-node",
+            "at,node,duration\n600,w-7,5m\n",
+            &["plan.csv:2:", "no node named \"w-7\" ever exists"],
+        ),
+        (
+            "plan-unknown-zone",
+            "at,zone,duration\n600,c,5m\n",
+            &["plan.csv:2:", "no pool has zone \"c\""],
+        ),
+        (
+            "plan-zero-duration",
+            "at,node,duration\n600,w-0,0\n",
+            &["plan.csv:2:", "longer than zero"],
+        ),
+        (
+            "plan-bad-header",
+            "time,node,duration\n600,w-0,5m\n",
+            &[
+                "plan.csv:1:",
+                "must name `at`, `duration`",
+                "found: time,node,duration",
+            ],
+        ),
+        (
+            "plan-header-after-a-comment",
+            "# exported from the incident tracker\ntime,node,duration\n600,w-0,5m\n",
+            &["plan.csv:2:", "must name `at`"],
+        ),
+        (
+            "plan-short-row",
+            "at,node,zone,duration\n600,w-0\n",
+            &["plan.csv:2:", "the row has 2 fields but the header has 4"],
+        ),
+    ];
+    for (case, plan, says) in cases {
+        reject_failure(
+            case,
+            "model = \"plan\"\nfile = \"plan.csv\"",
+            plan,
+            "file =",
+            "failures[0].file",
+            says,
+        );
+    }
+    reject_failure(
+        "plan-missing-file",
+        "model = \"plan\"\nfile = \"nowhere.csv\"",
+        "",
+        "file =",
+        "failures[0].file",
+        &["no file", "relative to the scenario's folder"],
+    );
+}
+
+#[test]
+fn a_planned_node_must_exist_at_its_time() {
+    let body = format!(
+        "{HEAD}{POOL}\n[[failures]]\nmodel = \"plan\"\nfile = \"plan.csv\"\n\n[[events]]\nat = \"20m\"\naction = \"add-nodes\"\npool = \"w\"\ncount = 1\n\n[[events]]\nat = \"40m\"\naction = \"remove-node\"\nnode = \"w-0\"\n"
+    );
+    let line = line_of(&body, "file =");
+    for (case, plan, says) in [
+        (
+            "plan-node-not-yet",
+            "at,node,duration\n10m,w-2,5m\n",
+            "does not exist yet at 10m",
+        ),
+        (
+            "plan-node-removed",
+            "at,node,duration\n50m,w-0,5m\n",
+            "was removed at 40m",
+        ),
+    ] {
+        reject_with_files(
+            case,
+            &body,
+            &[("plan.csv", plan)],
+            Expect {
+                line: Some(line),
+                field: Some("failures[0].file"),
+                says: &[says],
+            },
+        );
+    }
+}
+
+/// An event after the head, pool and service.
+fn reject_event(case: &str, event: &str, needle: &str, field: &str, says: &[&str]) {
+    let body = format!("{HEAD}{POOL}{SERVICE}\n[[events]]\nat = \"10m\"\n{event}\n");
+    let line = line_of(&body, needle);
+    reject(
+        case,
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some(field),
+            says,
+        },
+    );
+}
+
+#[test]
+fn disruption_events_check_their_keys() {
+    reject_event(
+        "partition-without-duration",
+        "action = \"partition-node\"\nnode = \"w-0\"",
+        "\"partition-node\"",
+        "events[0].duration",
+        &["action \"partition-node\" needs `duration`"],
+    );
+    reject_event(
+        "partition-unknown-zone",
+        "action = \"partition-zone\"\nzone = \"q\"\nduration = \"5m\"",
+        "\"q\"",
+        "events[0].zone",
+        &["no pool has zone \"q\""],
+    );
+    reject_event(
+        "resize-smaller",
+        "action = \"resize-node\"\nnode = \"w-1\"\ncpu = \"2\"\nmemory = \"32Gi\"\nduration = \"2m\"",
+        "cpu = \"2\"",
+        "events[0].cpu",
+        &["makes nodes bigger", "2000m is less than pool \"w\"'s 4000m"],
+    );
+    reject_event(
+        "resize-without-memory",
+        "action = \"resize-pool\"\npool = \"w\"\ncpu = \"8\"\nduration = \"2m\"",
+        "\"resize-pool\"",
+        "events[0].memory",
+        &["needs `memory`"],
+    );
+    reject_event(
+        "resize-with-batch",
+        "action = \"resize-pool\"\npool = \"w\"\ncpu = \"8\"\nmemory = \"16Gi\"\nduration = \"2m\"\nbatch = 1",
+        "batch = 1",
+        "events[0].batch",
+        &["does not apply to action \"resize-pool\""],
+    );
+    reject_event(
+        "drain-unknown-pool",
+        "action = \"rolling-drain\"\npool = \"gpu\"",
+        "\"gpu\"",
+        "events[0].pool",
+        &["no pool named \"gpu\""],
+    );
+    reject_event(
+        "drain-zero-batch",
+        "action = \"rolling-drain\"\npool = \"w\"\nbatch = 0",
+        "batch = 0",
+        "events[0].batch",
+        &["at least 1 node"],
+    );
+    reject_event(
+        "drain-bad-share",
+        "action = \"rolling-drain\"\npool = \"w\"\nbatch = \"150%\"",
+        "\"150%\"",
+        "events[0].batch",
+        &["from \"1%\" to \"100%\""],
+    );
+    reject_event(
+        "drain-pause-unit",
+        "action = \"rolling-drain\"\npool = \"w\"\npause = 5",
+        "pause = 5",
+        "events[0].pause",
+        &["needs a unit"],
+    );
+}

@@ -206,7 +206,11 @@ fn run_all_is_independent_of_thread_count() {
     }
     let a = outputs(&sc, &serial);
     let b = outputs(&sc, &parallel);
-    assert_eq!(a.len(), 9 * 4 + 2, "9 runs × 4 files + summary + scenario");
+    assert_eq!(
+        a.len(),
+        9 * 4 + 3,
+        "9 runs × 4 files + summary + services + scenario"
+    );
     assert_same(&a, &b);
     // And the same as plain one-at-a-time runs.
     let single: Vec<RunResult> = plans
@@ -226,4 +230,27 @@ fn scenario_copy_is_verbatim() {
         a[&PathBuf::from(&sc.name).join("scenario.toml")],
         std::fs::read(path).unwrap()
     );
+}
+
+/// Failure clocks, a failure plan, a partition, a resize and a rolling
+/// drain: serial, parallel and one-at-a-time runs write the same files.
+#[test]
+fn failure_models_and_disruptions_are_deterministic() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut random = Scenario::load(&root.join("random-failures.toml")).unwrap();
+    random.horizon = podsim::engine::SimTime::from_hours(36);
+    let disruptions = Scenario::load(&root.join("disruptions.toml")).unwrap();
+    for sc in [random, disruptions] {
+        let plans = plan(&sc.policies, &[1, 2]);
+        let (serial, _) = run_all(&sc, &plans, 1).unwrap();
+        let (parallel, _) = run_all(&sc, &plans, 2).unwrap();
+        let a = outputs(&sc, &serial);
+        assert!(serial.iter().all(|r| r.summary.failures > 0), "{}", sc.name);
+        assert_same(&a, &outputs(&sc, &parallel));
+        let single: Vec<RunResult> = plans
+            .iter()
+            .map(|p| run_one(&sc, &p.policy, p.seed).unwrap())
+            .collect();
+        assert_same(&a, &outputs(&sc, &single));
+    }
 }

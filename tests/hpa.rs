@@ -67,7 +67,7 @@ fn steps(r: &RunResult) -> Vec<(u64, u32, u32)> {
 
 /// The declared replicas at each sample (every 15 s).
 fn desired_series(r: &RunResult) -> Vec<(u64, u32)> {
-    r.services
+    r.service_load
         .iter()
         .map(|s| (s.t.as_micros() / 1_000_000, s.desired))
         .collect()
@@ -94,7 +94,7 @@ hpa = { target-cpu-utilization = 60, max-replicas = 20 }"#,
         "{:?}",
         scaled(&r)
     );
-    let last = r.services.last().unwrap();
+    let last = r.service_load.last().unwrap();
     assert_eq!((last.desired, last.running), (6, 6));
     assert_eq!(last.utilization_pct(), Some(60.0));
     assert_eq!(r.summary.hpa_scale_ups, 1);
@@ -114,7 +114,7 @@ hpa = { target-cpu-utilization = 60, max-replicas = 20 }"#,
     );
     let r = run(&sc);
     assert_eq!(steps(&r), vec![]);
-    assert!(r.services.iter().all(|s| s.desired == 4));
+    assert!(r.service_load.iter().all(|s| s.desired == 4));
     // 72 % (2.88 cores) is 1.2 × the target: ceil(4 × 1.2) = 5.
     let sc = scenario(
         "",
@@ -285,7 +285,7 @@ hpa = { target-cpu-utilization = 50, max-replicas = 10 }"#,
     );
     let r = run(&sc);
     assert_eq!(steps(&r), vec![(0, 2, 6), (15, 6, 10)]);
-    let last = r.services.last().unwrap();
+    let last = r.service_load.last().unwrap();
     assert_eq!(
         (last.desired, last.running, last.pending, last.unmet_m()),
         (10, 4, 6, 1000)
@@ -310,7 +310,7 @@ hpa = { target-cpu-utilization = 50, max-replicas = 10 }"#,
     let r = run(&sc);
     assert_eq!(steps(&r), vec![]);
     assert_eq!(r.summary.unmet_demand_core_s, Some(900.0));
-    let last = r.services.last().unwrap();
+    let last = r.service_load.last().unwrap();
     assert_eq!((last.desired, last.running, last.pending), (2, 0, 2));
     assert_eq!(last.utilization_pct(), None);
 }
@@ -374,7 +374,7 @@ load = { curve = "csv", file = "loads/web.csv" }
     assert_eq!(r.summary.demand_core_s, Some(demand));
     assert_eq!(r.summary.unmet_demand_core_s, Some(0.5 * 180.5));
     let at = |t: u64| {
-        r.services
+        r.service_load
             .iter()
             .find(|s| s.t == SimTime::from_secs(t))
             .unwrap()
@@ -400,7 +400,7 @@ load = { curve = "diurnal", mean = 2, amplitude = 0.5, peak = "14h" }"#,
     let demand = r.summary.demand_core_s.unwrap();
     assert!((demand - 2.0 * 86_400.0).abs() < 1.0, "{demand}");
     assert_eq!(r.summary.unmet_demand_core_s, Some(0.0));
-    let peak = r.services.iter().max_by_key(|s| s.demand_m).unwrap();
+    let peak = r.service_load.iter().max_by_key(|s| s.demand_m).unwrap();
     assert!((2990..=3000).contains(&peak.demand_m), "{peak:?}");
 }
 
@@ -410,12 +410,12 @@ fn outputs_are_deterministic_and_services_csv_is_written() {
     let sc = Scenario::load(&path).unwrap();
     let a = run_one(&sc, "balanced", 1).unwrap();
     let b = run_one(&sc, "balanced", 1).unwrap();
-    assert_eq!(a.services, b.services);
+    assert_eq!(a.service_load, b.service_load);
     assert_eq!(a.log, b.log);
     assert_eq!(a.summary, b.summary);
     let dir = tempfile::tempdir().unwrap();
     podsim::report::write_run(dir.path(), &a).unwrap();
-    let csv = std::fs::read_to_string(dir.path().join("services.csv")).unwrap();
+    let csv = std::fs::read_to_string(dir.path().join("service-load.csv")).unwrap();
     assert!(csv.starts_with(
         "t_s,service,demand_cores,replicas_desired,replicas_running,replicas_starting,replicas_pending,replicas_lost,utilization_pct,unmet_cores\n0,web,0.600,2,0,2,0,0,,0.600\n"
     ), "{csv}");
@@ -454,7 +454,7 @@ hpa = { target-cpu-utilization = 60, max-replicas = 20 }"#,
     assert_eq!(steps(&r), vec![]);
     let at = |t: u64| {
         let s = r
-            .services
+            .service_load
             .iter()
             .find(|s| s.t == SimTime::from_secs(t))
             .unwrap();

@@ -16,6 +16,10 @@
 //! - a descheduler pass or a drain never takes a service with a
 //!   `min-available` below it (unless it already was).
 //!
+//! The events include partitions, resizes and rolling drains, and the
+//! scenario may carry random node and zone failure models and a failure
+//! plan; a node may then be up but NotReady only while it is partitioned.
+//!
 //! At the end:
 //! - every submitted pod is accounted for exactly once:
 //!   submitted = completed + running + pending + failed + evicted + deleted
@@ -37,6 +41,8 @@
 //!
 //! Some scenarios run a descheduler (every strategy, with random limits) and
 //! give services PodDisruptionBudgets and a zone `max-skew`.
+//! - the per-service availability integrals add up to the cluster's, and the
+//!   recovery and duplicate numbers are in range.
 
 use podsim::cluster::{Cluster, Outcome, PodKind, PodPhase, TaintEffect};
 use podsim::engine::SimTime;
@@ -170,6 +176,16 @@ struct ControlGen {
     backoff_limit: u32,
 }
 
+/// `[[failures]]` models: a `nodes` model (cluster-wide or pool p0; up time
+/// distribution 0..3 and its mean, repair mean), a `zones` model on z0 (up
+/// mean, repair), a plan of z0 outages (at, duration).
+#[derive(Clone, Debug)]
+struct FailuresGen {
+    nodes: Option<(bool, u8, u32, u32)>,
+    zones: Option<(u32, u32)>,
+    plan: Vec<(u32, Option<u32>)>,
+}
+
 #[derive(Clone, Debug)]
 enum PdbGen {
     Count(u32),
@@ -209,6 +225,7 @@ struct ScenarioGen {
     policy: usize,
     seed: u64,
     descheduler: Option<DeschedGen>,
+    failures: FailuresGen,
 }
 
 fn pool_gen() -> impl Strategy<Value = PoolGen> {
@@ -324,7 +341,7 @@ fn job_gen() -> impl Strategy<Value = JobGen> {
 fn event_gen() -> impl Strategy<Value = EventGen> {
     (
         0u32..=HORIZON_S,
-        0u8..9,
+        0u8..14,
         any::<u8>(),
         prop::option::of(1u32..600),
         1u32..4,
@@ -441,6 +458,18 @@ fn desched_gen() -> impl Strategy<Value = DeschedGen> {
         )
 }
 
+fn failures_gen() -> impl Strategy<Value = FailuresGen> {
+    (
+        prop::option::weighted(0.3, (any::<bool>(), 0u8..3, 60u32..1200, 10u32..600)),
+        prop::option::weighted(0.2, (120u32..3000, 10u32..900)),
+        prop_oneof![
+            3 => Just(Vec::new()),
+            1 => prop::collection::vec((0u32..=HORIZON_S, prop::option::of(1u32..900)), 1..5),
+        ],
+    )
+        .prop_map(|(nodes, zones, plan)| FailuresGen { nodes, zones, plan })
+}
+
 fn scenario_gen() -> impl Strategy<Value = ScenarioGen> {
     (
         prop::option::weighted(0.7, control_gen()),
@@ -451,9 +480,20 @@ fn scenario_gen() -> impl Strategy<Value = ScenarioGen> {
         0..POLICIES.len(),
         any::<u64>(),
         prop::option::weighted(0.5, desched_gen()),
+        failures_gen(),
     )
         .prop_map(
-            |(control, mut pools, services, jobs, mut events, policy, seed, descheduler)| {
+            |(
+                control,
+                mut pools,
+                services,
+                jobs,
+                mut events,
+                policy,
+                seed,
+                descheduler,
+                failures,
+            )| {
                 if pools.iter().all(|p| p.count == 0) {
                     pools[0].count = 1;
                 }
@@ -467,6 +507,7 @@ fn scenario_gen() -> impl Strategy<Value = ScenarioGen> {
                     policy,
                     seed,
                     descheduler,
+                    failures,
                 }
             },
         )
@@ -760,6 +801,53 @@ fn render(g: &ScenarioGen) -> String {
                     e.count
                 )
             }
+            9 | 11 => {
+                let Some(n) = node(&alive) else { continue };
+                let d = e.duration_s.unwrap_or(300) * 3;
+                if e.kind == 9 {
+                    format!("action = \"partition-node\"\nnode = \"{n}\"\nduration = \"{d}s\"")
+                } else {
+                    let pool = &g.pools[n[1..n.find('-').unwrap()].parse::<usize>().unwrap()];
+                    let k = 1 + (e.pick % 2) as u32;
+                    format!(
+                        "action = \"resize-node\"\nnode = \"{n}\"\ncpu = \"{}m\"\nmemory = \"{}Mi\"\nduration = \"{}s\"",
+                        pool.cpu_m * k,
+                        pool.mem_mi * k,
+                        e.duration_s.unwrap_or(60)
+                    )
+                }
+            }
+            10 => {
+                let zones = g.pools.iter().map(|p| p.zones).max().unwrap();
+                let zone = format!("z{}", e.pick % zones);
+                let d = e.duration_s.unwrap_or(300) * 3;
+                format!("action = \"partition-zone\"\nzone = \"{zone}\"\nduration = \"{d}s\"")
+            }
+            12 => {
+                let p = e.pick as usize % g.pools.len();
+                format!(
+                    "action = \"resize-pool\"\npool = \"p{p}\"\ncpu = \"{}m\"\nmemory = \"{}Mi\"\nduration = \"{}s\"",
+                    g.pools[p].cpu_m * 2,
+                    g.pools[p].mem_mi,
+                    e.duration_s.unwrap_or(30)
+                )
+            }
+            13 => {
+                let p = e.pick as usize % g.pools.len();
+                let batch = if e.pick % 3 == 0 {
+                    "\"50%\"".to_string()
+                } else {
+                    e.count.to_string()
+                };
+                let mut b = format!(
+                    "action = \"rolling-drain\"\npool = \"p{p}\"\nbatch = {batch}\npause = \"{}s\"",
+                    e.pick % 120
+                );
+                if let Some(d) = e.duration_s {
+                    write!(b, "\nduration = \"{d}s\"").unwrap();
+                }
+                b
+            }
             _ => {
                 if g.services.is_empty() {
                     continue;
@@ -809,7 +897,59 @@ fn render(g: &ScenarioGen) -> String {
             .unwrap();
         }
     }
+    render_failures(&mut s, &g.failures);
     s
+}
+
+fn render_failures(s: &mut String, f: &FailuresGen) {
+    if let Some((all, dist, mean_s, repair_s)) = f.nodes {
+        let between = match dist {
+            0 => format!("{{ dist = \"exponential\", mean = \"{mean_s}s\" }}"),
+            1 => format!("{{ dist = \"weibull\", scale = \"{mean_s}s\", shape = 0.7 }}"),
+            _ => format!("{{ dist = \"lognormal\", median = \"{mean_s}s\", sigma = 1 }}"),
+        };
+        let pools = if all { "" } else { "pools = [\"p0\"]\n" };
+        writeln!(
+            s,
+            "\n[[failures]]\nmodel = \"nodes\"\n{pools}time-between-failures = {between}\ntime-to-repair = {{ dist = \"exponential\", mean = \"{repair_s}s\" }}"
+        )
+        .unwrap();
+    }
+    if let Some((mean_s, repair_s)) = f.zones {
+        writeln!(
+            s,
+            "\n[[failures]]\nmodel = \"zones\"\nzones = [\"z0\"]\ntime-between-failures = {{ dist = \"exponential\", mean = \"{mean_s}s\" }}\ntime-to-repair = {{ dist = \"constant\", value = \"{repair_s}s\" }}"
+        )
+        .unwrap();
+    }
+    if !f.plan.is_empty() {
+        let mut text = String::from("at,zone,duration\n");
+        for (at, d) in &f.plan {
+            let d = d.map(|d| d.to_string()).unwrap_or_default();
+            writeln!(text, "{at},z0,{d}").unwrap();
+        }
+        // One file per content, written under a temporary name first:
+        // cases run in parallel.
+        let h = text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+        });
+        let dir = fixtures().parent().unwrap();
+        let path = dir.join(format!("plan-{h:016x}.csv"));
+        if !path.exists() {
+            let tmp = dir.join(format!(
+                "plan-{h:016x}.{:?}.tmp",
+                std::thread::current().id()
+            ));
+            std::fs::write(&tmp, &text).unwrap();
+            std::fs::rename(&tmp, &path).unwrap();
+        }
+        writeln!(
+            s,
+            "\n[[failures]]\nmodel = \"plan\"\nfile = '{}'",
+            path.display()
+        )
+        .unwrap();
+    }
 }
 
 fn is_live(phase: PodPhase) -> bool {
@@ -831,7 +971,7 @@ fn check_step(sim: &Simulation, last: SimTime) -> Result<(), String> {
         if n.removed && !n.pods.is_empty() {
             return Err(format!("removed node {} holds pods", n.name));
         }
-        if !n.removed && !n.api_ready && n.up {
+        if !n.removed && !n.api_ready && n.up && !sim.is_partitioned(n.id) {
             return Err(format!("{} is up but NotReady", n.name));
         }
     }
@@ -925,6 +1065,11 @@ fn budgets_kept(
         let Some(min) = svc.min_available else {
             continue;
         };
+        // The budget is a share of the controller's current scale, which an
+        // HPA changes; this check only knows the scenario's scale events.
+        if svc.hpa.is_some() {
+            continue;
+        }
         let desired = |upto_inclusive: bool| {
             let mut d = svc.replicas;
             for e in &sc.events {
@@ -1152,6 +1297,47 @@ fn check_run(sc: &Scenario, policy: &str, seed: u64) -> Result<RunResult, String
         if !(0.0..=100.0).contains(&a) {
             return Err(format!("availability {a}"));
         }
+    }
+    // Per service: one record each, availability in range, integrals that
+    // add up to the cluster's availability, recovery numbers in range.
+    if r.services.len() != sc.services.len() {
+        return Err(format!("{} service records", r.services.len()));
+    }
+    let (mut avail, mut want) = (0u128, 0u128);
+    for (svc, rec) in r.services.iter().enumerate() {
+        avail += rec.available_integral;
+        want += rec.desired_integral;
+        if rec.service != sc.services[svc].name || rec.replicas_desired_at_end != desired[svc] {
+            return Err(format!("service record {svc}: {rec:?}"));
+        }
+        if rec
+            .availability_pct
+            .is_some_and(|a| !(0.0..=100.0).contains(&a))
+            || rec.unrecovered > rec.failures
+            || rec
+                .recovery_mean_s
+                .is_some_and(|m| m < 0.0 || Some(m) > rec.recovery_max_s)
+        {
+            return Err(format!("service record {svc}: {rec:?}"));
+        }
+    }
+    let overall = (want > 0).then(|| avail as f64 * 100.0 / want as f64);
+    if overall
+        .zip(s.availability_pct)
+        .is_some_and(|(a, b)| (a - b).abs() > 1e-6)
+        || overall.is_some() != s.availability_pct.is_some()
+    {
+        return Err(format!(
+            "services' availability {overall:?}, cluster's {:?}",
+            s.availability_pct
+        ));
+    }
+    if s.failures_unrecovered > s.failures
+        || s.duplicated_pod_s < 0.0
+        || s.recovery_mean_s
+            .is_some_and(|m| m < 0.0 || Some(m) > s.recovery_max_s)
+    {
+        return Err(format!("recovery columns out of range: {s:?}"));
     }
     let samples = (horizon.as_micros() / sc.sample_every.as_micros() + 1) as usize;
     if r.samples.len() != samples
@@ -1383,10 +1569,10 @@ fn check_autoscaling(sc: &Scenario, r: &RunResult) -> Result<(), String> {
         .iter()
         .filter(|s| s.load.is_some() || s.hpa.is_some())
         .count();
-    if r.services.len() != r.samples.len() * with_load {
+    if r.service_load.len() != r.samples.len() * with_load {
         return Err(format!(
             "{} service samples for {} sample times and {with_load} services",
-            r.services.len(),
+            r.service_load.len(),
             r.samples.len()
         ));
     }
@@ -1424,7 +1610,7 @@ fn generator_covers_interesting_cases() {
     );
     let strategy = scenario_gen();
     let mut totals = BTreeMap::<&str, u64>::new();
-    for _ in 0..64 {
+    for _ in 0..160 {
         let g = strategy.new_tree(&mut runner).unwrap().current();
         let sc = Scenario::parse(&render(&g), "prop.toml").unwrap();
         let r = check_run(&sc, POLICIES[g.policy], g.seed).unwrap();
@@ -1446,6 +1632,31 @@ fn generator_covers_interesting_cases() {
             ),
             ("descheduler_evictions", s.descheduler_evictions),
             ("migrations", s.migrations),
+            ("failures", s.failures),
+            ("recovered", s.recovery_mean_s.is_some() as u64),
+            ("duplicated", (s.duplicated_pod_s > 0.0) as u64),
+            (
+                "maintained",
+                r.log
+                    .iter()
+                    .filter(|e| e.kind == "node-maintenance")
+                    .count() as u64,
+            ),
+            (
+                "resized",
+                r.log.iter().filter(|e| e.kind == "node-resized").count() as u64,
+            ),
+            (
+                "clock-failures",
+                r.log
+                    .iter()
+                    .filter(|e| e.kind == "random-failure" || e.detail.contains("(zones)"))
+                    .count() as u64,
+            ),
+            (
+                "planned",
+                r.log.iter().filter(|e| e.detail.contains(" line ")).count() as u64,
+            ),
         ] {
             *totals.entry(k).or_default() += v;
         }
@@ -1484,11 +1695,11 @@ fn generator_covers_interesting_cases() {
     }
     println!("{totals:?}");
     for (k, v) in &totals {
-        assert!(*v > 0, "no {k} in 64 generated scenarios: {totals:?}");
+        assert!(*v > 0, "no {k} in 160 generated scenarios: {totals:?}");
     }
     assert_eq!(
         totals.len(),
-        8 + 3 + 2 + 7 + 7 + 1,
+        8 + 3 + 2 + 7 + 7 + 1 + 7,
         "a kind never generated: {totals:?}"
     );
 }

@@ -228,7 +228,10 @@ fn run_scenario(
             }
         }
         println!("{}", comparison_table(&results));
-        println!("wrote {}/ (summary.csv, timings.csv, <policy>/seed-<seed>/{{pods,timeseries,nodes,events}}.csv)", dir.display());
+        println!(
+            "wrote {}/ (summary.csv, services.csv, timings.csv, <policy>/seed-<seed>/{{pods,timeseries,nodes,events}}.csv; docs/outputs.md explains them)",
+            dir.display()
+        );
     }
     Ok(())
 }

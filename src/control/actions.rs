@@ -112,6 +112,11 @@ impl Simulation<'_> {
                 );
                 self.set_desired(service, replicas);
             }
+            Action::PartitionNode { .. }
+            | Action::PartitionZone { .. }
+            | Action::ResizeNode { .. }
+            | Action::ResizePool { .. }
+            | Action::RollingDrain { .. } => self.disruption_action(index),
         }
     }
 

@@ -51,6 +51,7 @@ impl Simulation<'_> {
         s.running = s.running.checked_add_signed(delta).unwrap_or(0);
         let after = s.running.min(s.desired) as u64;
         self.replicas_available = self.replicas_available + after - before;
+        self.service_changed(svc);
     }
 
     /// Declares a service's replicas and lets the controller act.
@@ -61,6 +62,7 @@ impl Simulation<'_> {
         s.desired = replicas;
         let after = s.running.min(s.desired) as u64;
         self.replicas_available = self.replicas_available + after - before;
+        self.service_changed(svc);
         self.reconcile_service(svc);
     }
 

@@ -105,6 +105,7 @@ impl Simulation<'_> {
         p.run_started = Some(now);
         p.ended_at = None;
         let (owner, epoch, work) = (p.owner as usize, p.epoch, p.work);
+        self.partition_pod_running(pod);
         if let Role::Service(svc) = self.owners[owner].role {
             self.service_running_changed(svc, 1);
         }
@@ -119,6 +120,7 @@ impl Simulation<'_> {
     /// The pod's containers stop now (crash, eviction, deletion): a running
     /// service replica stops counting, and a job pod's work so far is lost.
     pub(crate) fn halt(&mut self, pod: PodId) {
+        self.partition_pod_stopped(pod);
         let now = self.now;
         let p = self.cluster.pod(pod);
         let (phase, kind, owner, started) = (p.phase, p.kind, p.owner as usize, p.run_started);

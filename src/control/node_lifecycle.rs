@@ -47,6 +47,7 @@ impl Simulation<'_> {
         let grace = self.scenario.control.node_monitor_grace;
         self.queue
             .push(now + grace, Event::NodeNotReady { node, epoch });
+        self.disruption_node_failed(node);
         true
     }
 
@@ -147,6 +148,7 @@ impl Simulation<'_> {
         if self.cluster.node(node).removed {
             return;
         }
+        self.partition_node_lost(node, "was removed");
         let pods = self.cluster.node(node).pods.clone();
         let mut stopped = 0;
         for pod in pods {

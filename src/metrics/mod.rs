@@ -4,12 +4,14 @@
 
 mod recorder;
 mod records;
+mod service_load;
 mod services;
 mod stats;
 mod summary;
 
 pub use recorder::{LogEntry, Recorder, Sample};
 pub use records::{assemble, MemorySink, NodeRecord, PodRecord, PodSink, RunResult};
-pub use services::ServiceSample;
+pub use service_load::ServiceSample;
+pub use services::{RecoverySummary, ServiceHealth, ServiceRecord};
 pub use stats::{mean_ci95, percentile_nearest_rank, t_quantile_975};
 pub use summary::{SummaryRow, SUMMARY_COLUMNS};

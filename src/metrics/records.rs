@@ -1,6 +1,6 @@
 //! Per-pod and per-node records, and the assembly of a run's result.
 
-use super::{percentile_nearest_rank, LogEntry, Recorder, Sample, SummaryRow};
+use super::{percentile_nearest_rank, LogEntry, Recorder, Sample, ServiceRecord, SummaryRow};
 use crate::cluster::{Cluster, Outcome, PodKind};
 use crate::engine::SimTime;
 
@@ -61,9 +61,11 @@ pub struct RunResult {
     pub nodes: Vec<NodeRecord>,
     pub samples: Vec<Sample>,
     pub log: Vec<LogEntry>,
-    /// Per-service samples, for `services.csv` (empty when no service has a
-    /// load or an HPA).
-    pub services: Vec<super::ServiceSample>,
+    /// Per-service samples, for `service-load.csv` (empty when no service
+    /// has a load or an HPA).
+    pub service_load: Vec<super::ServiceSample>,
+    /// One record per scenario service (`services.csv`).
+    pub services: Vec<ServiceRecord>,
 }
 
 fn pct(num: u128, den: u128) -> f64 {
@@ -187,6 +189,11 @@ pub fn assemble(
         unmet_demand_core_s: rec.has_load.then(|| rec.unmet_demand as f64 / 1e3 / 1e6),
         descheduler_evictions: rec.descheduler_evictions,
         migrations: rec.migrations,
+        failures: 0,
+        failures_unrecovered: 0,
+        recovery_mean_s: None,
+        recovery_max_s: None,
+        duplicated_pod_s: 0.0,
     };
     RunResult {
         policy: policy.to_string(),
@@ -197,6 +204,7 @@ pub fn assemble(
         nodes,
         samples: rec.samples,
         log: rec.log,
-        services: rec.service_samples,
+        service_load: rec.service_samples,
+        services: Vec::new(),
     }
 }

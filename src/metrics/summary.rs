@@ -34,6 +34,11 @@ pub const SUMMARY_COLUMNS: &[&str] = &[
     "unmet_demand_core_s",
     "descheduler_evictions",
     "migrations",
+    "failures",
+    "failures_unrecovered",
+    "recovery_mean_s",
+    "recovery_max_s",
+    "duplicated_pod_s",
 ];
 
 /// A run's headline numbers. Definitions are in `docs/outputs.md`.
@@ -72,6 +77,17 @@ pub struct SummaryRow {
     pub unmet_demand_core_s: Option<f64>,
     pub descheduler_evictions: u64,
     pub migrations: u64,
+    /// Failures (machines taken down by one event count once).
+    pub failures: u64,
+    /// Failures that hit a service not yet whole again at the horizon.
+    pub failures_unrecovered: u64,
+    /// Time from a failure until every service it hit is whole again, over
+    /// the failures that hit a service and were recovered from.
+    pub recovery_mean_s: Option<f64>,
+    pub recovery_max_s: Option<f64>,
+    /// Pod-seconds during which a pod evicted from a partitioned node and its
+    /// replacement both ran.
+    pub duplicated_pod_s: f64,
 }
 
 fn f3(v: f64) -> String {
@@ -118,6 +134,11 @@ impl SummaryRow {
             opt(self.unmet_demand_core_s),
             self.descheduler_evictions.to_string(),
             self.migrations.to_string(),
+            self.failures.to_string(),
+            self.failures_unrecovered.to_string(),
+            opt(self.recovery_mean_s),
+            opt(self.recovery_max_s),
+            f3(self.duplicated_pod_s),
         ]
     }
 
@@ -153,6 +174,11 @@ impl SummaryRow {
             "unmet_demand_core_s" => self.unmet_demand_core_s?,
             "descheduler_evictions" => self.descheduler_evictions as f64,
             "migrations" => self.migrations as f64,
+            "failures" => self.failures as f64,
+            "failures_unrecovered" => self.failures_unrecovered as f64,
+            "recovery_mean_s" => self.recovery_mean_s?,
+            "recovery_max_s" => self.recovery_max_s?,
+            "duplicated_pod_s" => self.duplicated_pod_s,
             _ => return None,
         })
     }

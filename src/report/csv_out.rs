@@ -349,18 +349,18 @@ pub fn write_run(dir: &Path, r: &RunResult) -> Result<(), OutputError> {
             ]
         }),
     )?;
-    if !r.services.is_empty() {
+    if !r.service_load.is_empty() {
         write_csv(
-            &dir.join("services.csv"),
-            SERVICE_COLUMNS,
-            r.services.iter().map(service_row),
+            &dir.join("service-load.csv"),
+            SERVICE_LOAD_COLUMNS,
+            r.service_load.iter().map(service_row),
         )?;
     }
     Ok(())
 }
 
-/// Columns of `services.csv` (written only when a service has a load or an HPA).
-pub const SERVICE_COLUMNS: &[&str] = &[
+/// Columns of `service-load.csv` (written only when a service has a load or an HPA).
+pub const SERVICE_LOAD_COLUMNS: &[&str] = &[
     "t_s",
     "service",
     "demand_cores",
@@ -391,8 +391,21 @@ fn service_row(s: &crate::metrics::ServiceSample) -> Vec<String> {
     ]
 }
 
+/// Columns of `services.csv`: one row per (policy, seed, service).
+pub const SERVICE_COLUMNS: &[&str] = &[
+    "policy",
+    "seed",
+    "service",
+    "availability_pct",
+    "replicas_desired_at_end",
+    "failures",
+    "failures_unrecovered",
+    "recovery_mean_s",
+    "recovery_max_s",
+];
+
 /// Writes everything for a scenario under `<out>/<scenario name>/`:
-/// `summary.csv`, `timings.csv` (wall-clock, kept apart because it varies),
+/// `summary.csv`, `services.csv`, `timings.csv` (wall-clock, kept apart because it varies),
 /// a copy of the scenario, and each run's files under `<policy>/seed-<seed>/`.
 /// Returns the scenario's output folder.
 pub fn write_scenario_outputs(
@@ -409,6 +422,26 @@ pub fn write_scenario_outputs(
         &dir.join("summary.csv"),
         SUMMARY_COLUMNS,
         results.iter().map(|r| r.summary.to_record()),
+    )?;
+    write_csv(
+        &dir.join("services.csv"),
+        SERVICE_COLUMNS,
+        results.iter().flat_map(|r| {
+            r.services.iter().map(|s| {
+                let opt = |v: Option<f64>| v.map(|x| format!("{x:.3}")).unwrap_or_default();
+                vec![
+                    r.policy.clone(),
+                    r.seed.to_string(),
+                    s.service.clone(),
+                    opt(s.availability_pct),
+                    s.replicas_desired_at_end.to_string(),
+                    s.failures.to_string(),
+                    s.unrecovered.to_string(),
+                    opt(s.recovery_mean_s),
+                    opt(s.recovery_max_s),
+                ]
+            })
+        }),
     )?;
     write_csv(
         &dir.join("timings.csv"),

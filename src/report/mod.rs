@@ -6,6 +6,6 @@ mod table;
 
 pub use csv_out::{
     write_run, write_scenario_outputs, AtomicFile, AtomicWriter, CsvPodSink, OutputError,
-    POD_COLUMNS,
+    POD_COLUMNS, SERVICE_COLUMNS,
 };
 pub use table::{comparison_table, PolicyStats, TABLE_METRICS};

@@ -6,6 +6,7 @@
 //! The format is documented in `docs/scenario-format.md`.
 
 mod error;
+pub mod failure;
 pub mod raw;
 // A scenario error is built at most once per file read; its size on the cold path does not matter.
 #[allow(clippy::result_large_err)]
@@ -13,6 +14,7 @@ mod validate;
 mod values;
 
 pub use error::{field_path_at, inline_path_at, ScenarioError};
+pub use failure::{Batch, FailureModel, FailurePlan, FailureTarget, PlannedFailure};
 pub use values::{parse_rate, Cpu, Dur, Mem, Rate};
 
 use crate::cluster::{Resources, Taint, Toleration};
@@ -417,6 +419,38 @@ pub enum Action {
         service: usize,
         replicas: u32,
     },
+    /// The node is cut off from the control plane for `duration`; its
+    /// machine and pods keep running.
+    PartitionNode {
+        node: String,
+        duration: SimTime,
+    },
+    /// Every node of the zone is cut off from the control plane.
+    PartitionZone {
+        zone: String,
+        duration: SimTime,
+    },
+    /// Vertical scale-up: the node restarts (down for `downtime`) and comes
+    /// back with `allocatable`.
+    ResizeNode {
+        node: String,
+        allocatable: Resources,
+        downtime: SimTime,
+    },
+    /// Every node of pool index `pool` is resized at once.
+    ResizePool {
+        pool: usize,
+        allocatable: Resources,
+        downtime: SimTime,
+    },
+    /// Maintenance: drain the pool's nodes `batch` at a time; each batch stays
+    /// cordoned `duration` after it is empty, then the next starts `pause` later.
+    RollingDrain {
+        pool: usize,
+        batch: Batch,
+        pause: SimTime,
+        duration: SimTime,
+    },
 }
 
 impl Action {
@@ -432,6 +466,11 @@ impl Action {
             Action::RecoverZone { .. } => "recover-zone",
             Action::AddNodes { .. } => "add-nodes",
             Action::ScaleService { .. } => "scale-service",
+            Action::PartitionNode { .. } => "partition-node",
+            Action::PartitionZone { .. } => "partition-zone",
+            Action::ResizeNode { .. } => "resize-node",
+            Action::ResizePool { .. } => "resize-pool",
+            Action::RollingDrain { .. } => "rolling-drain",
         }
     }
 }
@@ -447,6 +486,11 @@ pub const ACTIONS: &[&str] = &[
     "recover-zone",
     "add-nodes",
     "scale-service",
+    "partition-node",
+    "partition-zone",
+    "resize-node",
+    "resize-pool",
+    "rolling-drain",
 ];
 
 /// A validated scenario.
@@ -475,6 +519,8 @@ pub struct Scenario {
     pub text: String,
     /// The descheduler, if the scenario runs one (`[descheduler]`).
     pub descheduler: Option<crate::policy::descheduler::DeschedulerSpec>,
+    /// Failure models (`[[failures]]`), in file order.
+    pub failures: Vec<FailureModel>,
 }
 
 #[allow(clippy::result_large_err)]

@@ -30,6 +30,8 @@ pub struct RawScenario {
     #[serde(default)]
     pub traces: Vec<RawTrace>,
     pub descheduler: Option<RawDescheduler>,
+    #[serde(default)]
+    pub failures: Vec<super::failure::RawFailure>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -192,6 +194,10 @@ pub struct RawEvent {
     pub count: Option<Spanned<u32>>,
     pub replicas: Option<Spanned<u32>>,
     pub duration: Option<Spanned<Dur>>,
+    pub cpu: Option<Spanned<Cpu>>,
+    pub memory: Option<Spanned<Mem>>,
+    pub batch: Option<Spanned<super::failure::Batch>>,
+    pub pause: Option<Spanned<Dur>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -10,6 +10,7 @@ use std::ops::Range;
 use toml::Spanned;
 
 mod descheduler;
+mod failures;
 mod hpa;
 
 struct Ctx<'a> {
@@ -385,6 +386,7 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
         .as_ref()
         .map(|d| descheduler::descheduler(cx, d))
         .transpose()?;
+    let failures = failures::failures(cx, &raw.failures, &pools, &events, &traces, horizon, seed)?;
 
     Ok(Scenario {
         name,
@@ -404,6 +406,7 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
         source: cx.file.to_string(),
         text: text.to_string(),
         descheduler,
+        failures,
     })
 }
 
@@ -932,9 +935,22 @@ fn dist(
     seed: u64,
     job: &str,
 ) -> Result<DurationDist, ScenarioError> {
+    let reservoir = format!("job/{job}/durations/reservoir");
+    dist_at(cx, &format!("jobs[{i}].duration"), d, seed, &reservoir)
+}
+
+/// A distribution table at field `prefix`; an empirical one keeps its
+/// sample with the stream `reservoir`.
+fn dist_at(
+    cx: &Ctx,
+    prefix: &str,
+    d: &Spanned<RawDist>,
+    seed: u64,
+    reservoir: &str,
+) -> Result<DurationDist, ScenarioError> {
     let r = d.get_ref();
     let kind = r.dist.get_ref().as_str();
-    let field = |k: &str| format!("jobs[{i}].duration.{k}");
+    let field = |k: &str| format!("{prefix}.{k}");
     let present: [(&str, bool); 10] = [
         ("value", r.value.is_some()),
         ("mean", r.mean.is_some()),
@@ -1033,13 +1049,9 @@ fn dist(
                 return Err(cx.err(d.span(), field("file"), "needs `file`"));
             };
             let (format, files) = trace_source(cx, file, r.format.as_ref(), &field)?;
-            let sample = crate::workload::synthetic::load_empirical(
-                format,
-                &files,
-                seed,
-                &format!("job/{job}/durations/reservoir"),
-            )
-            .map_err(|e| cx.err(file.span(), field("file"), e.to_string()))?;
+            let sample =
+                crate::workload::synthetic::load_empirical(format, &files, seed, reservoir)
+                    .map_err(|e| cx.err(file.span(), field("file"), e.to_string()))?;
             if sample.values.is_empty() {
                 return Err(cx.err(
                     file.span(),
@@ -1288,15 +1300,18 @@ fn events(
             "recover-zone" => &["zone"],
             "add-nodes" => &["pool", "count"],
             "scale-service" => &["service", "replicas"],
-            other => {
-                return Err(cx.err(
-                    e.action.span(),
-                    f("action"),
-                    format!("unknown action {other:?} (known: {})", list(ACTIONS)),
-                ))
-            }
+            other => match failures::keys(other) {
+                Some(keys) => keys,
+                None => {
+                    return Err(cx.err(
+                        e.action.span(),
+                        f("action"),
+                        format!("unknown action {other:?} (known: {})", list(ACTIONS)),
+                    ))
+                }
+            },
         };
-        let given: [(&str, Option<Range<usize>>); 7] = [
+        let given: [(&str, Option<Range<usize>>); 11] = [
             ("node", e.node.as_ref().map(|s| s.span())),
             ("pool", e.pool.as_ref().map(|s| s.span())),
             ("zone", e.zone.as_ref().map(|s| s.span())),
@@ -1304,6 +1319,10 @@ fn events(
             ("count", e.count.as_ref().map(|s| s.span())),
             ("replicas", e.replicas.as_ref().map(|s| s.span())),
             ("duration", e.duration.as_ref().map(|s| s.span())),
+            ("cpu", e.cpu.as_ref().map(|s| s.span())),
+            ("memory", e.memory.as_ref().map(|s| s.span())),
+            ("batch", e.batch.as_ref().map(|s| s.span())),
+            ("pause", e.pause.as_ref().map(|s| s.span())),
         ];
         for (k, span) in &given {
             if let Some(span) = span {
@@ -1452,6 +1471,15 @@ fn events(
                 duration,
             },
             "recover-zone" => Action::RecoverZone { zone: zone()? },
+            other if failures::keys(other).is_some() => failures::action(
+                cx,
+                e,
+                i,
+                pools,
+                duration,
+                &|| node(&next_index, &removed),
+                &zone,
+            )?,
             "add-nodes" => {
                 let p = e.pool.as_ref().ok_or_else(|| need("pool"))?;
                 let idx = pools

@@ -57,6 +57,8 @@ pub enum Event {
     Deschedule,
     /// A drain retries evicting pods its PodDisruptionBudgets held back.
     DrainRetry { node: NodeId },
+    /// A timer of the failure models, partitions, resizes or rolling drains.
+    Disruption(crate::control::DisruptionEvent),
 }
 
 /// The replica controller's view of one service.
@@ -161,6 +163,8 @@ pub struct Simulation<'s> {
     pub(crate) loads: Vec<Option<crate::control::LoadState>>,
     /// The descheduler's and drains' bookkeeping (`control/descheduler.rs`).
     pub(crate) desched: crate::control::DeschedulerState,
+    /// Failure models, partitions, resizes, rolling drains, service health.
+    pub(crate) disruptions: crate::control::Disruptions,
 }
 
 fn spec_from(t: &PodTemplate) -> PodSpec {
@@ -206,6 +210,7 @@ impl<'s> Simulation<'s> {
             finished: false,
             loads: Vec::new(),
             desched: Default::default(),
+            disruptions: crate::control::Disruptions::new(scenario, seed),
         };
         for (p, pool) in scenario.pools.iter().enumerate() {
             for _ in 0..pool.count {
@@ -215,6 +220,7 @@ impl<'s> Simulation<'s> {
         for (i, e) in scenario.events.iter().enumerate() {
             sim.queue.push(e.at, Event::Scenario { index: i as u32 });
         }
+        sim.start_disruptions();
         for (s, svc) in scenario.services.iter().enumerate() {
             sim.owners.push(Owner {
                 name: svc.name.clone(),
@@ -321,6 +327,7 @@ impl<'s> Simulation<'s> {
 
     /// Ends a pod for good with `outcome`: records it, unbinds it and frees its slot.
     pub(crate) fn finish_pod(&mut self, pod: PodId, outcome: Outcome) {
+        self.partition_pod_stopped(pod);
         let now = self.now;
         let p = self.cluster.pod_mut(pod);
         p.outcome = Some(outcome);
@@ -382,6 +389,7 @@ impl<'s> Simulation<'s> {
         };
         let id = self.cluster.add_node(node);
         self.node_by_name.insert(name, id);
+        self.disruption_node_added(id);
         id
     }
 
@@ -479,7 +487,8 @@ impl<'s> Simulation<'s> {
             return Err(RunError::Output(e));
         }
         let pods = self.sink.close().map_err(RunError::Output)?;
-        Ok(assemble(
+        let disruptions = self.finish_disruptions();
+        let mut result = assemble(
             &self.policy,
             self.seed,
             self.scenario.horizon,
@@ -487,7 +496,9 @@ impl<'s> Simulation<'s> {
             &self.pool_names,
             std::mem::take(&mut self.rec),
             pods,
-        ))
+        );
+        disruptions.apply(&mut result);
+        Ok(result)
     }
 
     fn handle(&mut self, event: Event) {
@@ -517,6 +528,7 @@ impl<'s> Simulation<'s> {
             Event::HpaSync { service } => self.hpa_sync(service as usize),
             Event::Deschedule => self.deschedule(),
             Event::DrainRetry { node } => self.drain_retry(node),
+            Event::Disruption(e) => self.disruption_event(e),
         }
     }
 

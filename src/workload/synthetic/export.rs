@@ -265,7 +265,7 @@ pub fn machine_events(sc: &Scenario) -> (Vec<MachineEvent>, Vec<String>) {
             tl.add(p, SimTime::ZERO);
         }
     }
-    let (mut drains, mut scales) = (0u32, 0u32);
+    let (mut drains, mut scales, mut disruptions) = (0u32, 0u32, 0u32);
     for e in &sc.events {
         tl.recoveries_until(e.at, false);
         let named = |tl: &Timeline, n: &str| tl.by_name.get(n).copied();
@@ -305,6 +305,11 @@ pub fn machine_events(sc: &Scenario) -> (Vec<MachineEvent>, Vec<String>) {
             }
             Action::DrainNode { .. } | Action::UncordonNode { .. } => drains += 1,
             Action::ScaleService { .. } => scales += 1,
+            Action::PartitionNode { .. }
+            | Action::PartitionZone { .. }
+            | Action::ResizeNode { .. }
+            | Action::ResizePool { .. }
+            | Action::RollingDrain { .. } => disruptions += 1,
         }
     }
     tl.recoveries_until(sc.horizon, true);
@@ -348,6 +353,17 @@ pub fn machine_events(sc: &Scenario) -> (Vec<MachineEvent>, Vec<String>) {
             || !j.template.node_selector.is_empty()
     }) {
         notes.push("job startup, tolerations and node-selector are not in pods.csv: set them on the [[traces]] entry (they apply to all its pods)".into());
+    }
+    if disruptions > 0 {
+        notes.push(format!(
+            "{disruptions} partition, resize and rolling-drain events are not in nodes.csv: keep those [[events]] in the replaying scenario"
+        ));
+    }
+    if !sc.failures.is_empty() {
+        notes.push(format!(
+            "{} [[failures]] models are not in nodes.csv: keep them in the replaying scenario (random failures draw from per-node streams, so they recur at the same times for nodes of the same names)",
+            sc.failures.len()
+        ));
     }
     (tl.out, notes)
 }
