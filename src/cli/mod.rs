@@ -228,7 +228,7 @@ fn run_scenario(
             }
         }
         println!("{}", comparison_table(&results));
-        println!("wrote {}/ (summary.csv, timings.csv, <policy>/seed-<seed>/{{pods,timeseries,nodes,events}}.csv)", dir.display());
+        println!("wrote {}/ (summary.csv, timings.csv, <policy>/seed-<seed>/{{pods,timeseries,nodes,pools,events}}.csv)", dir.display());
     }
     Ok(())
 }

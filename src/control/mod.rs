@@ -8,6 +8,7 @@
 //! policies through [`Scheduler`].
 
 mod actions;
+mod cluster_autoscaler;
 mod controllers;
 mod cycle;
 mod node_lifecycle;
@@ -15,6 +16,7 @@ mod queue;
 mod scheduler;
 mod trace_replay;
 
+pub use cluster_autoscaler::AutoscalerState;
 pub use queue::PendingQueue;
 pub use scheduler::{Scheduler, Unschedulable};
 pub use trace_replay::TraceState;

@@ -2,11 +2,13 @@
 //! change, and the records and summary built from it at the end of a run.
 //! It knows nothing of charts or files.
 
+mod pools;
 mod recorder;
 mod records;
 mod stats;
 mod summary;
 
+pub use pools::{pool_records, PoolRecord};
 pub use recorder::{LogEntry, Recorder, Sample};
 pub use records::{assemble, MemorySink, NodeRecord, PodRecord, PodSink, RunResult};
 pub use stats::{mean_ci95, percentile_nearest_rank, t_quantile_975};

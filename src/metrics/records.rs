@@ -1,6 +1,8 @@
 //! Per-pod and per-node records, and the assembly of a run's result.
 
-use super::{percentile_nearest_rank, LogEntry, Recorder, Sample, SummaryRow};
+use super::{
+    percentile_nearest_rank, pool_records, LogEntry, PoolRecord, Recorder, Sample, SummaryRow,
+};
 use crate::cluster::{Cluster, Outcome, PodKind};
 use crate::engine::SimTime;
 
@@ -61,6 +63,8 @@ pub struct RunResult {
     pub nodes: Vec<NodeRecord>,
     pub samples: Vec<Sample>,
     pub log: Vec<LogEntry>,
+    /// One record per pool (`pools.csv`).
+    pub pools: Vec<PoolRecord>,
 }
 
 fn pct(num: u128, den: u128) -> f64 {
@@ -146,6 +150,7 @@ pub fn assemble(
     } else {
         rec.samples.iter().map(|s| s.imbalance_pct).sum::<f64>() / rec.samples.len() as f64
     };
+    let pools = pool_records(cluster, pool_names, end);
     let count = |o: Outcome| rec.outcomes[o as usize];
     let summary = SummaryRow {
         policy: policy.to_string(),
@@ -178,6 +183,8 @@ pub fn assemble(
         tasks_failed: rec.tasks_failed,
         mem_alloc_mean_pct: pct(rec.mem_requested_integral, rec.mem_capacity_integral),
         cost,
+        nodes_added: pools.iter().map(|p| p.nodes_added as u64).sum(),
+        nodes_removed: pools.iter().map(|p| p.nodes_removed as u64).sum(),
     };
     RunResult {
         policy: policy.to_string(),
@@ -188,5 +195,6 @@ pub fn assemble(
         nodes,
         samples: rec.samples,
         log: rec.log,
+        pools,
     }
 }

@@ -28,6 +28,8 @@ pub const SUMMARY_COLUMNS: &[&str] = &[
     "tasks_failed",
     "mem_alloc_mean_pct",
     "cost",
+    "nodes_added",
+    "nodes_removed",
 ];
 
 /// A run's headline numbers. Definitions are in `docs/outputs.md`.
@@ -59,6 +61,10 @@ pub struct SummaryRow {
     pub tasks_failed: u64,
     pub mem_alloc_mean_pct: f64,
     pub cost: f64,
+    /// Nodes added after time 0 (cluster autoscaler, add-nodes, a trace).
+    pub nodes_added: u64,
+    /// Nodes removed (cluster autoscaler, remove-node, a trace).
+    pub nodes_removed: u64,
 }
 
 fn f3(v: f64) -> String {
@@ -99,6 +105,8 @@ impl SummaryRow {
             self.tasks_failed.to_string(),
             f3(self.mem_alloc_mean_pct),
             format!("{:.2}", self.cost),
+            self.nodes_added.to_string(),
+            self.nodes_removed.to_string(),
         ]
     }
 
@@ -128,6 +136,8 @@ impl SummaryRow {
             "tasks_failed" => self.tasks_failed as f64,
             "mem_alloc_mean_pct" => self.mem_alloc_mean_pct,
             "cost" => self.cost,
+            "nodes_added" => self.nodes_added as f64,
+            "nodes_removed" => self.nodes_removed as f64,
             _ => return None,
         })
     }

@@ -8,10 +8,12 @@
 mod error;
 pub mod raw;
 // A scenario error is built at most once per file read; its size on the cold path does not matter.
+mod autoscaler;
 #[allow(clippy::result_large_err)]
 mod validate;
 mod values;
 
+pub use autoscaler::{ClusterAutoscalerConfig, Expander, NodeGroup};
 pub use error::{field_path_at, inline_path_at, ScenarioError};
 pub use values::{parse_rate, Cpu, Dur, Mem, Rate};
 
@@ -84,6 +86,8 @@ pub struct Pool {
     pub cost_per_hour: f64,
     pub labels: BTreeMap<String, String>,
     pub taints: Vec<Taint>,
+    /// Set when the pool is a node group of the cluster autoscaler.
+    pub node_group: Option<NodeGroup>,
 }
 
 /// What every pod of a service or job asks of the scheduler.
@@ -457,6 +461,8 @@ pub struct Scenario {
     pub source: String,
     /// The file's text, copied into the output folder for provenance.
     pub text: String,
+    /// The cluster autoscaler, on when some pool has a `max-count`.
+    pub cluster_autoscaler: Option<ClusterAutoscalerConfig>,
 }
 
 #[allow(clippy::result_large_err)]

@@ -9,6 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use toml::Spanned;
 
+mod autoscaler;
+
 struct Ctx<'a> {
     file: &'a str,
     text: &'a str,
@@ -235,9 +237,11 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
             cost_per_hour,
             labels: p.labels.clone(),
             taints,
+            node_group: autoscaler::node_group(cx, i, p)?,
         });
     }
-    if !trace_builds_nodes && pools.iter().all(|p| p.count == 0) {
+    let autoscaled = pools.iter().any(|p| p.node_group.is_some());
+    if !trace_builds_nodes && pools.iter().all(|p| p.count == 0) && !autoscaled {
         let span = raw.pools[0].count.span();
         return Err(cx.err(
             span,
@@ -370,6 +374,8 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
     };
 
     let events = events(cx, &raw.events, horizon, &pools, &services)?;
+    let cluster_autoscaler =
+        autoscaler::config(cx, raw.cluster_autoscaler.as_ref(), &raw.pools, &pools)?;
 
     Ok(Scenario {
         name,
@@ -388,6 +394,7 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
         base_dir: cx.base_dir.clone(),
         source: cx.file.to_string(),
         text: text.to_string(),
+        cluster_autoscaler,
     })
 }
 

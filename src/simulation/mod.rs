@@ -51,6 +51,12 @@ pub enum Event {
     TracePods { trace: u32 },
     /// The next machine events of trace number `trace` are due.
     TraceNodes { trace: u32 },
+    /// The cluster autoscaler's periodic scan.
+    AutoscalerScan,
+    /// Nodes the cluster autoscaler requested from pool `pool` are Ready.
+    NodesProvisioned { pool: u32, count: u32 },
+    /// A node the cluster autoscaler drained is removed.
+    AutoscalerRemoveNode { node: NodeId },
 }
 
 /// The replica controller's view of one service.
@@ -151,6 +157,8 @@ pub struct Simulation<'s> {
     pub(crate) pool_next: Vec<u32>,
     next_sample: SimTime,
     finished: bool,
+    /// The cluster autoscaler's memory, when the scenario has node groups.
+    pub(crate) autoscaler: Option<crate::control::AutoscalerState>,
 }
 
 fn spec_from(t: &PodTemplate) -> PodSpec {
@@ -194,6 +202,10 @@ impl<'s> Simulation<'s> {
             pool_next: vec![0; scenario.pools.len()],
             next_sample: SimTime::ZERO,
             finished: false,
+            autoscaler: scenario
+                .cluster_autoscaler
+                .as_ref()
+                .map(|_| crate::control::AutoscalerState::new(scenario, &streams)),
         };
         for (p, pool) in scenario.pools.iter().enumerate() {
             for _ in 0..pool.count {
@@ -239,6 +251,10 @@ impl<'s> Simulation<'s> {
             });
         }
         sim.open_traces()?;
+        if sim.autoscaler.is_some() {
+            // The autoscaler's loop runs at start, then every scan-interval.
+            sim.queue.push(SimTime::ZERO, Event::AutoscalerScan);
+        }
         for (s, svc) in scenario.services.iter().enumerate() {
             let spec = sim.cluster.add_spec(spec_from(&svc.template));
             sim.services.push(ServiceState {
@@ -499,6 +515,9 @@ impl<'s> Simulation<'s> {
             Event::ScheduleCycle => self.schedule_cycle(),
             Event::TracePods { trace } => self.trace_pods(trace as usize),
             Event::TraceNodes { trace } => self.trace_nodes(trace as usize),
+            Event::AutoscalerScan => self.autoscaler_scan(),
+            Event::NodesProvisioned { pool, count } => self.nodes_provisioned(pool as usize, count),
+            Event::AutoscalerRemoveNode { node } => self.autoscaler_remove_node(node),
         }
     }
 
@@ -553,6 +572,10 @@ impl<'s> Simulation<'s> {
             imbalance_pct: imbalance,
             replicas_running: self.replicas_available,
             replicas_desired: self.replicas_desired,
+            nodes_provisioning: self
+                .autoscaler
+                .as_ref()
+                .map_or(0, |a| a.provisioning_total()),
         }
     }
 }
