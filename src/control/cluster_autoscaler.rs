@@ -5,9 +5,10 @@
 //! and removes nodes that stayed unneeded for `scale-down-unneeded-time`.
 //!
 //! Per scan it costs O(specs waiting × node groups + nodes in the estimate)
-//! for the scale-up (nothing when no pod is pending) and O(nodes) for the
-//! scale-down's utilization pass, plus the removal simulation of at most
-//! `scale-down-non-empty-candidates-count` nodes (see
+//! for the scale-up (nothing when no pod is pending) and O(live nodes) for
+//! the scale-down's utilization pass (removed nodes, which stay in the
+//! cluster's table for the outputs, cost nothing), plus the removal
+//! simulation of at most `scale-down-non-empty-candidates-count` nodes (see
 //! `policy::autoscaler::scale_down`). It never walks the pods of the cluster.
 
 use crate::cluster::{Node, NodeId, Resources};
@@ -40,6 +41,12 @@ pub struct AutoscalerState {
     being_deleted: Vec<bool>,
     drains: u32,
     last_scale_up: Option<SimTime>,
+    /// The nodes in the cluster (not removed), in node order, refreshed each
+    /// scan: removed nodes stay in the cluster's node table for the outputs,
+    /// and a scan should not pay for them.
+    live: Vec<NodeId>,
+    /// How many of the cluster's nodes `live` has seen.
+    seen: usize,
     packer: Binpacker,
     planner: ScaleDownPlanner,
 }
@@ -64,6 +71,8 @@ impl AutoscalerState {
             being_deleted: Vec::new(),
             drains: 0,
             last_scale_up: None,
+            live: Vec::new(),
+            seen: 0,
             packer: Binpacker::default(),
             planner: ScaleDownPlanner::default(),
         }
@@ -72,6 +81,18 @@ impl AutoscalerState {
     /// Nodes requested and not yet Ready, over all pools.
     pub(crate) fn provisioning_total(&self) -> u32 {
         self.provisioning.iter().sum()
+    }
+
+    /// Drops removed nodes from `live` and adds the nodes created since the last scan.
+    fn refresh_live(&mut self, nodes: &[Node]) {
+        self.live.retain(|n| !nodes[n.index()].removed);
+        self.live.extend(
+            nodes[self.seen..]
+                .iter()
+                .filter(|n| !n.removed)
+                .map(|n| n.id),
+        );
+        self.seen = nodes.len();
     }
 
     fn ensure_nodes(&mut self, n: usize) {
@@ -105,6 +126,7 @@ impl Simulation<'_> {
             return;
         };
         st.ensure_nodes(self.cluster.nodes.len());
+        st.refresh_live(&self.cluster.nodes);
         // As the real autoscaler: no scale-down in a loop that scaled up.
         if !self.ca_scale_up(&mut st, cfg) && cfg.scale_down_enabled {
             self.ca_scale_down(&mut st, cfg);
@@ -112,19 +134,16 @@ impl Simulation<'_> {
         self.autoscaler = Some(st);
     }
 
-    /// Nodes of each scenario pool in the cluster now (added, not removed), and in all.
-    fn live_per_pool(&self) -> (Vec<u32>, u32) {
+    /// Nodes of each scenario pool in the cluster now (added, not removed),
+    /// and in all, from the autoscaler's list of live nodes.
+    fn live_per_pool(&self, st: &AutoscalerState) -> (Vec<u32>, u32) {
         let mut live = vec![0u32; self.scenario.pools.len()];
-        let mut total = 0;
-        for n in &self.cluster.nodes {
-            if !n.removed {
-                total += 1;
-                if let Some(c) = live.get_mut(n.pool as usize) {
-                    *c += 1;
-                }
+        for n in &st.live {
+            if let Some(c) = live.get_mut(self.cluster.node(*n).pool as usize) {
+                *c += 1;
             }
         }
-        (live, total)
+        (live, st.live.len() as u32)
     }
 
     fn ca_scale_up(&mut self, st: &mut AutoscalerState, cfg: &ClusterAutoscalerConfig) -> bool {
@@ -167,7 +186,7 @@ impl Simulation<'_> {
             return false;
         }
         let pending: u64 = groups.iter().map(|g| g.count).sum();
-        let (live, total) = self.live_per_pool();
+        let (live, total) = self.live_per_pool(st);
         let upcoming: u32 = st.provisioning.iter().sum::<u32>();
         let leaving: u32 = st.deleting.iter().sum::<u32>();
         let room_total = if cfg.max_nodes_total == 0 {
@@ -311,9 +330,10 @@ impl Simulation<'_> {
             .map(|&(n, _)| n)
             .filter(|&n| eligible(self.cluster.node(n), st))
             .collect();
-        for n in &self.cluster.nodes {
-            if st.unneeded_since[n.id.index()].is_none() && eligible(n, st) {
-                candidates.push(n.id);
+        for &id in &st.live {
+            let n = self.cluster.node(id);
+            if st.unneeded_since[id.index()].is_none() && eligible(n, st) {
+                candidates.push(id);
             }
         }
         let mut unremovable = Vec::new();
@@ -321,6 +341,7 @@ impl Simulation<'_> {
             &self.cluster,
             &self.scheduler.profile.filters,
             &candidates,
+            &st.live,
             |n| st.being_deleted[n.index()],
             cfg.non_empty_candidates,
             cfg.expendable_priority_cutoff,
@@ -330,13 +351,10 @@ impl Simulation<'_> {
             st.unremovable_at[n.index()] = Some(now);
         }
         // Timers: kept for nodes still unneeded, started for new ones, dropped for the rest.
-        let mut still = vec![false; 0];
-        still.resize(self.cluster.nodes.len(), false);
-        for u in &found {
-            still[u.node.index()] = true;
-        }
+        let mut still: Vec<NodeId> = found.iter().map(|u| u.node).collect();
+        still.sort_unstable();
         for &(n, _) in &st.unneeded {
-            if !still[n.index()] {
+            if still.binary_search(&n).is_err() {
                 st.unneeded_since[n.index()] = None;
             }
         }
@@ -353,7 +371,7 @@ impl Simulation<'_> {
         }
         // Remove what has been unneeded long enough: empty nodes first, then
         // non-empty ones, each in node order; never below a group's min size.
-        let (mut live, _) = self.live_per_pool();
+        let (mut live, _) = self.live_per_pool(st);
         let mut order: Vec<(NodeId, bool)> = st
             .unneeded
             .iter()

@@ -29,43 +29,47 @@ pub struct Unneeded {
     pub empty: bool,
 }
 
-/// The planner's scratch space, reused from scan to scan.
+/// The planner's scratch space, reused from scan to scan: per-node arrays
+/// grow with the cluster and are reset through lists of what a scan touched,
+/// so a scan costs nothing for nodes it does not look at.
 #[derive(Debug, Default)]
 pub struct ScaleDownPlanner {
     /// Per node: requests and pod count planned onto it in this scan.
     extra: Vec<(Resources, u32)>,
     touched: Vec<usize>,
-    /// Per node: removed in this scan's plan, or not to be used as a destination.
+    /// Per node: found unneeded in this scan, so no longer a destination.
     excluded: Vec<bool>,
+    excluded_list: Vec<usize>,
     /// The current candidate's tentative placements, undone if one of its pods cannot move.
     tentative: Vec<(usize, Resources)>,
+    /// Where in the destinations the last planned pod landed.
     cursor: usize,
 }
 
 impl ScaleDownPlanner {
     /// Checks `candidates` in order and returns those whose pods could all
-    /// move; simulates at most `non_empty_limit` non-empty ones. Non-empty
-    /// candidates found unremovable (some pod fits nowhere else) are added to
-    /// `unremovable`. `excluded` nodes (being removed already) are never
-    /// destinations. Pods below `cutoff` priority need not move.
+    /// move to one of `destinations` (the live nodes); simulates at most
+    /// `non_empty_limit` non-empty ones. Non-empty candidates found
+    /// unremovable (some pod fits nowhere else) are added to `unremovable`.
+    /// `excluded` nodes (being removed already) are never destinations. Pods
+    /// below `cutoff` priority need not move.
     #[allow(clippy::too_many_arguments)]
     pub fn plan(
         &mut self,
         cluster: &Cluster,
         filters: &[Box<dyn Filter>],
         candidates: &[NodeId],
+        destinations: &[NodeId],
         excluded: impl Fn(NodeId) -> bool,
         non_empty_limit: u32,
         cutoff: i32,
         unremovable: &mut Vec<NodeId>,
     ) -> Vec<Unneeded> {
         let n = cluster.nodes.len();
-        self.extra.clear();
-        self.extra.resize(n, (Resources::ZERO, 0));
-        self.touched.clear();
-        self.excluded.clear();
-        self.excluded
-            .extend(cluster.nodes.iter().map(|x| excluded(x.id)));
+        if self.extra.len() < n {
+            self.extra.resize(n, (Resources::ZERO, 0));
+            self.excluded.resize(n, false);
+        }
         let mut out = Vec::new();
         let mut non_empty = 0;
         for &c in candidates {
@@ -79,7 +83,7 @@ impl ScaleDownPlanner {
                     && cluster.spec(pod.spec).priority >= cutoff
             });
             if movers.clone().next().is_none() {
-                self.excluded[c.index()] = true;
+                self.exclude(c.index());
                 out.push(Unneeded {
                     node: c,
                     empty: true,
@@ -95,12 +99,13 @@ impl ScaleDownPlanner {
             let mut ok = true;
             for &p in movers {
                 let spec = cluster.pod(p).spec;
-                if !self.place(cluster, filters, spec) {
+                if !self.place(cluster, filters, spec, destinations, &excluded) {
                     ok = false;
                     break;
                 }
             }
             if ok {
+                self.excluded_list.push(c.index());
                 out.push(Unneeded {
                     node: c,
                     empty: false,
@@ -115,10 +120,18 @@ impl ScaleDownPlanner {
                 }
             }
         }
-        for &i in &self.touched {
+        for i in self.touched.drain(..) {
             self.extra[i] = (Resources::ZERO, 0);
         }
+        for i in self.excluded_list.drain(..) {
+            self.excluded[i] = false;
+        }
         out
+    }
+
+    fn exclude(&mut self, i: usize) {
+        self.excluded[i] = true;
+        self.excluded_list.push(i);
     }
 
     /// Plans one pod of `spec` onto the first destination from the cursor on
@@ -128,14 +141,17 @@ impl ScaleDownPlanner {
         cluster: &Cluster,
         filters: &[Box<dyn Filter>],
         spec: crate::cluster::SpecId,
+        destinations: &[NodeId],
+        excluded: &impl Fn(NodeId) -> bool,
     ) -> bool {
         let pod = cluster.spec(spec);
         let r = pod.requests;
-        let n = cluster.nodes.len();
+        let n = destinations.len();
         for k in 0..n {
-            let i = (self.cursor + k) % n;
+            let at = (self.cursor + k) % n;
+            let i = destinations[at].index();
             let d = &cluster.nodes[i];
-            if self.excluded[i] || !d.schedulable() {
+            if self.excluded[i] || !d.schedulable() || excluded(d.id) {
                 continue;
             }
             let (extra, extra_pods) = self.extra[i];
@@ -155,7 +171,7 @@ impl ScaleDownPlanner {
             e.0.add(&r);
             e.1 += 1;
             self.tentative.push((i, r));
-            self.cursor = i;
+            self.cursor = at;
             return true;
         }
         false
