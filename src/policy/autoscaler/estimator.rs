@@ -33,14 +33,10 @@ pub struct Binpacker {
 
 /// How many pods of `r` fit in `free` with `pods_free` pod slots left.
 fn fits(free: Resources, pods_free: u32, r: Resources) -> u64 {
-    let mut k = pods_free as u64;
-    if r.cpu_m > 0 {
-        k = k.min(free.cpu_m / r.cpu_m);
-    }
-    if r.mem > 0 {
-        k = k.min(free.mem / r.mem);
-    }
-    k
+    // A resource the pod does not request does not bound it.
+    let by_cpu = free.cpu_m.checked_div(r.cpu_m).unwrap_or(u64::MAX);
+    let by_mem = free.mem.checked_div(r.mem).unwrap_or(u64::MAX);
+    (pods_free as u64).min(by_cpu).min(by_mem)
 }
 
 /// The estimator's size of a pod relative to a node: larger goes first.
