@@ -682,3 +682,94 @@ fn deterministic_and_absent_without_node_groups() {
     assert!(fixed.cluster_autoscaler.is_none());
     assert_eq!(run(&fixed).summary.events, 0);
 }
+
+/// The known weakness: the autoscaler plans with the filters only, first
+/// fit; the scheduler then scores. g-0 (10 cpu) holds a (2 cpu) and b (2.5
+/// cpu), 45 %. Pinned fillers leave p1-0 2 cpu free and p2-0 2.5. The plan:
+/// a → p1-0, b → p2-0, so g-0 is unneeded from 0 and drained at 10m. But
+/// under spread the scheduler puts a's replacement on p2-0 (0.5 cpu left
+/// beats 0), and b's fits nowhere: the next scan (10m10s) scales the group
+/// up again, and b runs on the new node at 10m10s + 2m. Under first-fit the
+/// scheduler follows the plan and nothing is added.
+#[test]
+fn the_plan_can_disagree_with_the_scheduler() {
+    let sc = Scenario::parse(
+        r#"
+name = "ca"
+horizon = "1h"
+policies = ["spread", "first-fit"]
+
+[[pools]]
+name = "g"
+count = 1
+max-count = 2
+cpu = "10"
+memory = "100Gi"
+
+[[pools]]
+name = "p1"
+count = 1
+cpu = "10"
+memory = "100Gi"
+labels = { slot = "1" }
+
+[[pools]]
+name = "p2"
+count = 1
+cpu = "10"
+memory = "100Gi"
+labels = { slot = "2" }
+
+[[services]]
+name = "f1"
+replicas = 1
+cpu = "8"
+memory = "1Gi"
+node-selector = { slot = "1" }
+
+[[services]]
+name = "f2"
+replicas = 1
+cpu = "7.5"
+memory = "1Gi"
+node-selector = { slot = "2" }
+
+[[services]]
+name = "a"
+replicas = 1
+cpu = "2"
+memory = "1Gi"
+
+[[services]]
+name = "b"
+replicas = 1
+cpu = "2.5"
+memory = "1Gi"
+"#,
+        "ca.toml",
+    )
+    .unwrap();
+    let r = run_one(&sc, "spread", 1).unwrap();
+    assert_eq!(pods_of(&r, "a")[0].node, "g-0");
+    assert_eq!(pods_of(&r, "b")[0].node, "g-0");
+    assert_eq!(logged(&r, "scale-down"), [s(secs(600), "g-0")]);
+    assert_eq!(logged(&r, "node-removed"), [s(secs(630), "g-0")]);
+    assert_eq!(
+        pods_of(&r, "a")[1].node,
+        "p2-0",
+        "the scheduler's choice, not the plan's"
+    );
+    assert_eq!(logged(&r, "scale-up"), [s(secs(610), "g")]);
+    assert_eq!(logged(&r, "node-provisioned"), [s(secs(730), "g-as0")]);
+    let b = pods_of(&r, "b")[1];
+    assert_eq!(
+        (b.node.as_str(), b.submit, b.bind),
+        ("g-as0", secs(600), Some(secs(730)))
+    );
+
+    let r = run_one(&sc, "first-fit", 1).unwrap();
+    assert_eq!(logged(&r, "scale-down"), [s(secs(600), "g-0")]);
+    assert_eq!(pods_of(&r, "a")[1].node, "p1-0");
+    assert_eq!(pods_of(&r, "b")[1].node, "p2-0");
+    assert!(logged(&r, "scale-up").is_empty());
+}

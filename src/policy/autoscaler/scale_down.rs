@@ -2,7 +2,7 @@
 //!
 //! As the real autoscaler does, the check runs the scheduler's **filters**
 //! only (not its scorers) and places each pod on the first node that passes
-//! them, so its plan can differ from where the scheduler will actually put
+//! them (in node order, from where the scan's previous pod landed), so its plan can differ from where the scheduler will actually put
 //! the evicted pods' replacements. Candidates are checked one after another:
 //! a node found unneeded is no longer a destination for the next ones, and
 //! the pods planned onto a node count against its room (an overlay of extra
@@ -42,7 +42,7 @@ pub struct ScaleDownPlanner {
     excluded_list: Vec<usize>,
     /// The current candidate's tentative placements, undone if one of its pods cannot move.
     tentative: Vec<(usize, Resources)>,
-    /// Where in the destinations the last planned pod landed.
+    /// Where in the destinations the last planned pod of this scan landed.
     cursor: usize,
 }
 
@@ -70,6 +70,9 @@ impl ScaleDownPlanner {
             self.extra.resize(n, (Resources::ZERO, 0));
             self.excluded.resize(n, false);
         }
+        // Each scan searches from the first node, so that an unchanged
+        // cluster gets the same plan scan after scan.
+        self.cursor = 0;
         let mut out = Vec::new();
         let mut non_empty = 0;
         for &c in candidates {
