@@ -2322,3 +2322,168 @@ fn disruption_events_check_their_keys() {
         &["needs a unit"],
     );
 }
+
+// ---------------------------------------------------------------- cluster autoscaler
+
+/// A pool that is a node group of the cluster autoscaler (`g-0` at start).
+const GROUP: &str = r#"
+[[pools]]
+name = "g"
+count = 1
+min-count = 1
+max-count = 4
+cpu = "4"
+memory = "16Gi"
+"#;
+
+#[test]
+fn unknown_key_in_cluster_autoscaler() {
+    let body = format!("{HEAD}{GROUP}\n[cluster-autoscaler]\nscan-every = \"10s\"\n");
+    let line = line_of(&body, "scan-every");
+    reject(
+        "ca-unknown-key",
+        &body,
+        at(line, "cluster-autoscaler.scan-every"),
+    );
+}
+
+#[test]
+fn unknown_expander_lists_the_known_ones() {
+    let body = format!("{HEAD}{GROUP}\n[cluster-autoscaler]\nexpander = \"cheapest\"\n");
+    let line = line_of(&body, "cheapest");
+    reject(
+        "ca-expander",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("cluster-autoscaler.expander"),
+            says: &["random", "most-pods", "least-waste", "priority"],
+        },
+    );
+}
+
+#[test]
+fn node_group_bounds() {
+    let body = format!("{HEAD}{POOL}").replace("count = 2\n", "count = 2\nmin-count = 1\n");
+    let line = line_of(&body, "min-count");
+    reject(
+        "ca-min-without-max",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("pools[0].min-count"),
+            says: &["max-count"],
+        },
+    );
+    let body = format!("{HEAD}{GROUP}").replace("min-count = 1", "min-count = 5");
+    let line = line_of(&body, "min-count");
+    reject(
+        "ca-min-above-max",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("pools[0].min-count"),
+            says: &["above max-count"],
+        },
+    );
+    let body = format!("{HEAD}{GROUP}").replace("count = 1\nmin", "count = 7\nmin");
+    let line = line_of(&body, "count = 7");
+    reject(
+        "ca-count-out-of-bounds",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("pools[0].count"),
+            says: &["outside", "min-count 1 to max-count 4"],
+        },
+    );
+    let body = format!("{HEAD}{GROUP}")
+        .replace("max-count = 4", "max-count = 0")
+        .replace("count = 1\nmin-count = 1", "count = 0\nmin-count = 0");
+    let line = line_of(&body, "max-count");
+    reject("ca-max-zero", &body, at(line, "pools[0].max-count"));
+}
+
+#[test]
+fn an_autoscaler_table_without_node_groups() {
+    let body = format!("{HEAD}{POOL}\n[cluster-autoscaler]\nexpander = \"least-waste\"\n");
+    let line = line_of(&body, "[cluster-autoscaler]");
+    reject(
+        "ca-no-groups",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("cluster-autoscaler"),
+            says: &["no pool is autoscaled", "max-count"],
+        },
+    );
+}
+
+#[test]
+fn bad_autoscaler_values() {
+    for (case, line_text, field, says) in [
+        (
+            "ca-threshold",
+            "scale-down-utilization-threshold = 1.5",
+            "cluster-autoscaler.scale-down-utilization-threshold",
+            "at most 1",
+        ),
+        (
+            "ca-scan",
+            "scan-interval = \"0s\"",
+            "cluster-autoscaler.scan-interval",
+            "longer than zero",
+        ),
+        (
+            "ca-drains",
+            "max-drain-parallelism = 0",
+            "cluster-autoscaler.max-drain-parallelism",
+            "at least 1",
+        ),
+        (
+            "ca-unneeded",
+            "scale-down-unneeded-time = \"10\"",
+            "cluster-autoscaler.scale-down-unneeded-time",
+            "unit",
+        ),
+    ] {
+        let body = format!("{HEAD}{GROUP}\n[cluster-autoscaler]\n{line_text}\n");
+        let line = line_of(&body, line_text);
+        reject(
+            case,
+            &body,
+            Expect {
+                line: Some(line),
+                field: Some(field),
+                says: &[says],
+            },
+        );
+    }
+}
+
+#[test]
+fn the_priority_expander_and_expander_priority_go_together() {
+    let body = format!("{HEAD}{GROUP}\n[cluster-autoscaler]\nexpander = \"priority\"\n");
+    let line = line_of(&body, "\"priority\"");
+    reject(
+        "ca-priority-without-priorities",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("cluster-autoscaler.expander"),
+            says: &["expander-priority"],
+        },
+    );
+    let body =
+        format!("{HEAD}{GROUP}").replace("max-count = 4", "max-count = 4\nexpander-priority = 3");
+    let line = line_of(&body, "expander-priority");
+    reject(
+        "ca-priority-with-random",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("pools[0].expander-priority"),
+            says: &["applies only to expander = \"priority\"", "\"random\""],
+        },
+    );
+}

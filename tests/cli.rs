@@ -113,11 +113,17 @@ fn summary_runs(dir: &Path) -> Vec<(String, u64)> {
         .collect()
 }
 
-/// Checks the four per-run files of every (policy, seed) under `dir`.
+/// Checks the five per-run files of every (policy, seed) under `dir`.
 fn check_run_files(dir: &Path, runs: &[(String, u64)], horizon_s: f64) {
     for (policy, seed) in runs {
         let run = dir.join(policy).join(format!("seed-{seed}"));
-        for f in ["pods.csv", "timeseries.csv", "nodes.csv", "events.csv"] {
+        for f in [
+            "pods.csv",
+            "timeseries.csv",
+            "nodes.csv",
+            "events.csv",
+            "pools.csv",
+        ] {
             assert!(run.join(f).is_file(), "missing {}", run.join(f).display());
         }
         let (h, _) = read_csv(&run.join("pods.csv"));
@@ -137,6 +143,14 @@ fn check_run_files(dir: &Path, runs: &[(String, u64)], horizon_s: f64) {
         assert!(h.starts_with("node,"), "{}: {h}", run.display());
         let (h, _) = read_csv(&run.join("events.csv"));
         assert!(h.starts_with("t_s,"), "{}: {h}", run.display());
+        let (h, pools) = read_csv(&run.join("pools.csv"));
+        assert_eq!(
+            h,
+            "pool,nodes_start,nodes_end,nodes_min,nodes_max,nodes_added,nodes_removed,node_hours,cost",
+            "{}",
+            run.display()
+        );
+        assert!(!pools.is_empty(), "{}: no pool rows", run.display());
     }
 }
 

@@ -1,4 +1,5 @@
-//! Property tests: random small scenarios (pools, services, jobs with every
+//! Property tests: random small scenarios (pools, some of them node groups
+//! of the cluster autoscaler with random settings, services, jobs with every
 //! arrival process and run-time distribution, including ones read from a
 //! trace, some with a sizes mix, and random cluster events within the
 //! horizon) under a random built-in policy, stepped one event at a time.
@@ -72,6 +73,19 @@ struct PoolGen {
     max_pods: Option<u32>,
     zones: u8,
     tainted: bool,
+    /// A node group of the cluster autoscaler: (nodes it may grow by, nodes it may shrink by).
+    group: Option<(u32, u32)>,
+}
+
+#[derive(Clone, Debug)]
+struct AutoscalerGen {
+    scan_s: u32,
+    expander: usize,
+    provisioning_s: u32,
+    unneeded_s: u32,
+    delay_after_add_s: u32,
+    drains: u32,
+    threshold: f64,
 }
 
 #[derive(Clone, Debug)]
@@ -226,6 +240,40 @@ struct ScenarioGen {
     seed: u64,
     descheduler: Option<DeschedGen>,
     failures: FailuresGen,
+    autoscaler: Option<AutoscalerGen>,
+}
+
+fn autoscaler_gen() -> impl Strategy<Value = AutoscalerGen> {
+    (
+        prop::sample::select(vec![5u32, 10, 10, 30]),
+        0usize..4,
+        prop::sample::select(vec![1u32, 30, 60, 120]),
+        prop::sample::select(vec![0u32, 60, 120, 600]),
+        prop::sample::select(vec![0u32, 60, 600]),
+        1u32..3,
+        prop::sample::select(vec![0.3f64, 0.5, 0.5, 0.9]),
+    )
+        .prop_map(
+            |(
+                scan_s,
+                expander,
+                provisioning_s,
+                unneeded_s,
+                delay_after_add_s,
+                drains,
+                threshold,
+            )| {
+                AutoscalerGen {
+                    scan_s,
+                    expander,
+                    provisioning_s,
+                    unneeded_s,
+                    delay_after_add_s,
+                    drains,
+                    threshold,
+                }
+            },
+        )
 }
 
 fn pool_gen() -> impl Strategy<Value = PoolGen> {
@@ -236,15 +284,19 @@ fn pool_gen() -> impl Strategy<Value = PoolGen> {
         prop::option::weighted(0.3, 1u32..6),
         1u8..=2,
         prop::bool::weighted(0.25),
+        prop::option::weighted(0.5, (0u32..4, 0u32..4)),
     )
-        .prop_map(|(count, cpu_m, mem_mi, max_pods, zones, tainted)| PoolGen {
-            count,
-            cpu_m,
-            mem_mi,
-            max_pods,
-            zones,
-            tainted,
-        })
+        .prop_map(
+            |(count, cpu_m, mem_mi, max_pods, zones, tainted, group)| PoolGen {
+                count,
+                cpu_m,
+                mem_mi,
+                max_pods,
+                zones,
+                tainted,
+                group,
+            },
+        )
 }
 
 fn pod_gen() -> impl Strategy<Value = PodGen> {
@@ -481,6 +533,7 @@ fn scenario_gen() -> impl Strategy<Value = ScenarioGen> {
         any::<u64>(),
         prop::option::weighted(0.5, desched_gen()),
         failures_gen(),
+        prop::option::weighted(0.6, autoscaler_gen()),
     )
         .prop_map(
             |(
@@ -493,6 +546,7 @@ fn scenario_gen() -> impl Strategy<Value = ScenarioGen> {
                 seed,
                 descheduler,
                 failures,
+                autoscaler,
             )| {
                 if pools.iter().all(|p| p.count == 0) {
                     pools[0].count = 1;
@@ -508,6 +562,7 @@ fn scenario_gen() -> impl Strategy<Value = ScenarioGen> {
                     seed,
                     descheduler,
                     failures,
+                    autoscaler,
                 }
             },
         )
@@ -592,6 +647,14 @@ fn render(g: &ScenarioGen) -> String {
         writeln!(s, "zones = [{}]", zones.join(", ")).unwrap();
         if let Some(m) = p.max_pods {
             writeln!(s, "max-pods = {m}").unwrap();
+        }
+        if let Some((grow, shrink)) = p.group {
+            let max = (p.count + grow).max(1);
+            let min = p.count.saturating_sub(shrink);
+            writeln!(s, "min-count = {min}\nmax-count = {max}").unwrap();
+            if g.autoscaler.as_ref().is_some_and(|a| a.expander == 3) {
+                writeln!(s, "expander-priority = {}", (grow as i32) - (shrink as i32)).unwrap();
+            }
         }
         if p.tainted {
             writeln!(
@@ -744,6 +807,22 @@ fn render(g: &ScenarioGen) -> String {
             ),
         };
         writeln!(s, "arrival = {arrival}\nduration = {dur}").unwrap();
+    }
+    if let Some(a) = &g.autoscaler {
+        if g.pools.iter().any(|p| p.group.is_some()) {
+            writeln!(
+                s,
+                "\n[cluster-autoscaler]\nscan-interval = \"{}s\"\nexpander = \"{}\"\nprovisioning-time = \"{}s\"\nscale-down-unneeded-time = \"{}s\"\nscale-down-delay-after-add = \"{}s\"\nmax-drain-parallelism = {}\nscale-down-utilization-threshold = {}",
+                a.scan_s,
+                ["random", "most-pods", "least-waste", "priority"][a.expander],
+                a.provisioning_s,
+                a.unneeded_s,
+                a.delay_after_add_s,
+                a.drains,
+                a.threshold
+            )
+            .unwrap();
+        }
     }
     // Node names alive over time, as the validator tracks them.
     let mut alive: Vec<String> = Vec::new();
@@ -1606,7 +1685,7 @@ fn generator_covers_interesting_cases() {
     use proptest::test_runner::{RngAlgorithm, TestRng, TestRunner};
     let mut runner = TestRunner::new_with_rng(
         Config::default(),
-        TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[8; 32]),
     );
     let strategy = scenario_gen();
     let mut totals = BTreeMap::<&str, u64>::new();
@@ -1657,6 +1736,14 @@ fn generator_covers_interesting_cases() {
                 "planned",
                 r.log.iter().filter(|e| e.detail.contains(" line ")).count() as u64,
             ),
+            (
+                "autoscaler-scale-up",
+                r.log.iter().filter(|e| e.kind == "scale-up").count() as u64,
+            ),
+            (
+                "autoscaler-scale-down",
+                r.log.iter().filter(|e| e.kind == "scale-down").count() as u64,
+            ),
         ] {
             *totals.entry(k).or_default() += v;
         }
@@ -1699,7 +1786,7 @@ fn generator_covers_interesting_cases() {
     }
     assert_eq!(
         totals.len(),
-        8 + 3 + 2 + 7 + 7 + 1 + 7,
+        8 + 3 + 2 + 7 + 7 + 1 + 7 + 2,
         "a kind never generated: {totals:?}"
     );
 }

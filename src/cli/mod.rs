@@ -229,7 +229,7 @@ fn run_scenario(
         }
         println!("{}", comparison_table(&results));
         println!(
-            "wrote {}/ (summary.csv, services.csv, timings.csv, <policy>/seed-<seed>/{{pods,timeseries,nodes,events}}.csv; docs/outputs.md explains them)",
+            "wrote {}/ (summary.csv, services.csv, timings.csv, <policy>/seed-<seed>/{{pods,timeseries,nodes,pools,events}}.csv; docs/outputs.md explains them)",
             dir.display()
         );
     }

@@ -8,6 +8,7 @@
 //! policies through [`Scheduler`].
 
 mod actions;
+mod cluster_autoscaler;
 mod controllers;
 mod cycle;
 mod descheduler;
@@ -24,6 +25,7 @@ mod resize;
 mod scheduler;
 mod trace_replay;
 
+pub use cluster_autoscaler::AutoscalerState;
 pub use descheduler::DeschedulerState;
 pub use disruptions::{DisruptionEvent, DisruptionTotals, Disruptions};
 pub use hpa::LoadState;

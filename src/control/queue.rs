@@ -76,4 +76,12 @@ impl PendingQueue {
             }
         }
     }
+
+    /// Every group with pods waiting, and how many, in spec order (for the
+    /// cluster autoscaler: O(specs), not O(pods)).
+    pub fn waiting(&self) -> impl Iterator<Item = (SpecId, usize)> + '_ {
+        (0..self.groups.len())
+            .filter(move |&i| !self.groups[i].is_empty())
+            .map(|i| (SpecId(i as u32), self.groups[i].len()))
+    }
 }

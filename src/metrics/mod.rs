@@ -2,6 +2,7 @@
 //! change, and the records and summary built from it at the end of a run.
 //! It knows nothing of charts or files.
 
+mod pools;
 mod recorder;
 mod records;
 mod service_load;
@@ -9,6 +10,7 @@ mod services;
 mod stats;
 mod summary;
 
+pub use pools::{pool_records, PoolRecord};
 pub use recorder::{LogEntry, Recorder, Sample};
 pub use records::{assemble, MemorySink, NodeRecord, PodRecord, PodSink, RunResult};
 pub use service_load::ServiceSample;

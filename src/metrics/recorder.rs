@@ -17,6 +17,8 @@ pub struct Sample {
     pub imbalance_pct: f64,
     pub replicas_running: u64,
     pub replicas_desired: u64,
+    /// Nodes the cluster autoscaler requested that are not Ready yet.
+    pub nodes_provisioning: u32,
 }
 
 /// A meaningful change, for `events.csv`, chart markers and explanations.

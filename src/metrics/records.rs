@@ -1,6 +1,9 @@
 //! Per-pod and per-node records, and the assembly of a run's result.
 
-use super::{percentile_nearest_rank, LogEntry, Recorder, Sample, ServiceRecord, SummaryRow};
+use super::{
+    percentile_nearest_rank, pool_records, LogEntry, PoolRecord, Recorder, Sample, ServiceRecord,
+    SummaryRow,
+};
 use crate::cluster::{Cluster, Outcome, PodKind};
 use crate::engine::SimTime;
 
@@ -66,6 +69,8 @@ pub struct RunResult {
     pub service_load: Vec<super::ServiceSample>,
     /// One record per scenario service (`services.csv`).
     pub services: Vec<ServiceRecord>,
+    /// One record per pool (`pools.csv`).
+    pub pools: Vec<PoolRecord>,
 }
 
 fn pct(num: u128, den: u128) -> f64 {
@@ -151,6 +156,7 @@ pub fn assemble(
     } else {
         rec.samples.iter().map(|s| s.imbalance_pct).sum::<f64>() / rec.samples.len() as f64
     };
+    let pools = pool_records(cluster, pool_names, end);
     let count = |o: Outcome| rec.outcomes[o as usize];
     let summary = SummaryRow {
         policy: policy.to_string(),
@@ -194,6 +200,8 @@ pub fn assemble(
         recovery_mean_s: None,
         recovery_max_s: None,
         duplicated_pod_s: 0.0,
+        nodes_added: pools.iter().map(|p| p.nodes_added as u64).sum(),
+        nodes_removed: pools.iter().map(|p| p.nodes_removed as u64).sum(),
     };
     RunResult {
         policy: policy.to_string(),
@@ -206,5 +214,6 @@ pub fn assemble(
         log: rec.log,
         service_load: rec.service_samples,
         services: Vec::new(),
+        pools,
     }
 }

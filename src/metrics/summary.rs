@@ -39,6 +39,8 @@ pub const SUMMARY_COLUMNS: &[&str] = &[
     "recovery_mean_s",
     "recovery_max_s",
     "duplicated_pod_s",
+    "nodes_added",
+    "nodes_removed",
 ];
 
 /// A run's headline numbers. Definitions are in `docs/outputs.md`.
@@ -88,6 +90,10 @@ pub struct SummaryRow {
     /// Pod-seconds during which a pod evicted from a partitioned node and its
     /// replacement both ran.
     pub duplicated_pod_s: f64,
+    /// Nodes added after time 0 (cluster autoscaler, add-nodes, a trace).
+    pub nodes_added: u64,
+    /// Nodes removed (cluster autoscaler, remove-node, a trace).
+    pub nodes_removed: u64,
 }
 
 fn f3(v: f64) -> String {
@@ -139,6 +145,8 @@ impl SummaryRow {
             opt(self.recovery_mean_s),
             opt(self.recovery_max_s),
             f3(self.duplicated_pod_s),
+            self.nodes_added.to_string(),
+            self.nodes_removed.to_string(),
         ]
     }
 
@@ -179,6 +187,8 @@ impl SummaryRow {
             "recovery_mean_s" => self.recovery_mean_s?,
             "recovery_max_s" => self.recovery_max_s?,
             "duplicated_pod_s" => self.duplicated_pod_s,
+            "nodes_added" => self.nodes_added as f64,
+            "nodes_removed" => self.nodes_removed as f64,
             _ => return None,
         })
     }

@@ -10,6 +10,7 @@
 //! its own under `filter/` or `score/` and add it to the tables in
 //! [`registry`].
 
+pub mod autoscaler;
 pub mod builtin;
 pub mod descheduler;
 pub mod disruption_budget;

@@ -285,6 +285,7 @@ pub fn write_run(dir: &Path, r: &RunResult) -> Result<(), OutputError> {
             "imbalance_pct",
             "replicas_available",
             "replicas_desired",
+            "nodes_provisioning",
         ],
         r.samples.iter().map(|s| {
             vec![
@@ -299,6 +300,7 @@ pub fn write_run(dir: &Path, r: &RunResult) -> Result<(), OutputError> {
                 format!("{:.3}", s.imbalance_pct),
                 s.replicas_running.to_string(),
                 s.replicas_desired.to_string(),
+                s.nodes_provisioning.to_string(),
             ]
         }),
     )?;
@@ -334,6 +336,33 @@ pub fn write_run(dir: &Path, r: &RunResult) -> Result<(), OutputError> {
                 n.binds.to_string(),
                 n.status_at_end.clone(),
                 n.pods_at_end.to_string(),
+            ]
+        }),
+    )?;
+    write_csv(
+        &dir.join("pools.csv"),
+        &[
+            "pool",
+            "nodes_start",
+            "nodes_end",
+            "nodes_min",
+            "nodes_max",
+            "nodes_added",
+            "nodes_removed",
+            "node_hours",
+            "cost",
+        ],
+        r.pools.iter().map(|p| {
+            vec![
+                p.pool.clone(),
+                p.nodes_start.to_string(),
+                p.nodes_end.to_string(),
+                p.nodes_min.to_string(),
+                p.nodes_max.to_string(),
+                p.nodes_added.to_string(),
+                p.nodes_removed.to_string(),
+                format!("{:.3}", p.node_hours),
+                format!("{:.2}", p.cost),
             ]
         }),
     )?;

@@ -9,10 +9,12 @@ mod error;
 pub mod failure;
 pub mod raw;
 // A scenario error is built at most once per file read; its size on the cold path does not matter.
+mod autoscaler;
 #[allow(clippy::result_large_err)]
 mod validate;
 mod values;
 
+pub use autoscaler::{ClusterAutoscalerConfig, Expander, NodeGroup};
 pub use error::{field_path_at, inline_path_at, ScenarioError};
 pub use failure::{Batch, FailureModel, FailurePlan, FailureTarget, PlannedFailure};
 pub use values::{parse_rate, Cpu, Dur, Mem, Rate};
@@ -92,6 +94,8 @@ pub struct Pool {
     pub cost_per_hour: f64,
     pub labels: BTreeMap<String, String>,
     pub taints: Vec<Taint>,
+    /// Set when the pool is a node group of the cluster autoscaler.
+    pub node_group: Option<NodeGroup>,
 }
 
 /// What every pod of a service or job asks of the scheduler.
@@ -521,6 +525,8 @@ pub struct Scenario {
     pub descheduler: Option<crate::policy::descheduler::DeschedulerSpec>,
     /// Failure models (`[[failures]]`), in file order.
     pub failures: Vec<FailureModel>,
+    /// The cluster autoscaler, on when some pool has a `max-count`.
+    pub cluster_autoscaler: Option<ClusterAutoscalerConfig>,
 }
 
 #[allow(clippy::result_large_err)]

@@ -32,6 +32,7 @@ pub struct RawScenario {
     pub descheduler: Option<RawDescheduler>,
     #[serde(default)]
     pub failures: Vec<super::failure::RawFailure>,
+    pub cluster_autoscaler: Option<Spanned<RawClusterAutoscaler>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -89,6 +90,10 @@ pub struct RawPool {
     pub labels: BTreeMap<String, String>,
     #[serde(default)]
     pub taints: Vec<Spanned<String>>,
+    pub min_count: Option<Spanned<u32>>,
+    pub max_count: Option<Spanned<u32>>,
+    pub expander_priority: Option<Spanned<i32>>,
+    pub provisioning_time: Option<Spanned<Dur>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -319,4 +324,23 @@ impl<'de> Deserialize<'de> for IntOrPercent {
         }
         d.deserialize_any(V)
     }
+}
+
+/// The `[cluster-autoscaler]` table.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawClusterAutoscaler {
+    pub scan_interval: Option<Spanned<Dur>>,
+    pub expander: Option<Spanned<String>>,
+    pub provisioning_time: Option<Spanned<Dur>>,
+    pub scale_down_enabled: Option<bool>,
+    pub scale_down_utilization_threshold: Option<Spanned<f64>>,
+    pub scale_down_unneeded_time: Option<Spanned<Dur>>,
+    pub scale_down_delay_after_add: Option<Spanned<Dur>>,
+    pub max_nodes_total: Option<Spanned<u32>>,
+    pub max_scale_down_parallelism: Option<Spanned<u32>>,
+    pub max_drain_parallelism: Option<Spanned<u32>>,
+    pub scale_down_non_empty_candidates_count: Option<Spanned<u32>>,
+    pub expendable_pods_priority_cutoff: Option<Spanned<i32>>,
+    pub unremovable_node_recheck_timeout: Option<Spanned<Dur>>,
 }

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use toml::Spanned;
 
+mod autoscaler;
 mod descheduler;
 mod failures;
 mod hpa;
@@ -241,9 +242,11 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
             cost_per_hour,
             labels: p.labels.clone(),
             taints,
+            node_group: autoscaler::node_group(cx, i, p)?,
         });
     }
-    if !trace_builds_nodes && pools.iter().all(|p| p.count == 0) {
+    let autoscaled = pools.iter().any(|p| p.node_group.is_some());
+    if !trace_builds_nodes && pools.iter().all(|p| p.count == 0) && !autoscaled {
         let span = raw.pools[0].count.span();
         return Err(cx.err(
             span,
@@ -387,6 +390,8 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
         .map(|d| descheduler::descheduler(cx, d))
         .transpose()?;
     let failures = failures::failures(cx, &raw.failures, &pools, &events, &traces, horizon, seed)?;
+    let cluster_autoscaler =
+        autoscaler::config(cx, raw.cluster_autoscaler.as_ref(), &raw.pools, &pools)?;
 
     Ok(Scenario {
         name,
@@ -407,6 +412,7 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
         text: text.to_string(),
         descheduler,
         failures,
+        cluster_autoscaler,
     })
 }
 

@@ -59,6 +59,12 @@ pub enum Event {
     DrainRetry { node: NodeId },
     /// A timer of the failure models, partitions, resizes or rolling drains.
     Disruption(crate::control::DisruptionEvent),
+    /// The cluster autoscaler's periodic scan.
+    AutoscalerScan,
+    /// Nodes the cluster autoscaler requested from pool `pool` are Ready.
+    NodesProvisioned { pool: u32, count: u32 },
+    /// A node the cluster autoscaler drained is removed.
+    AutoscalerRemoveNode { node: NodeId },
 }
 
 /// The replica controller's view of one service.
@@ -165,6 +171,8 @@ pub struct Simulation<'s> {
     pub(crate) desched: crate::control::DeschedulerState,
     /// Failure models, partitions, resizes, rolling drains, service health.
     pub(crate) disruptions: crate::control::Disruptions,
+    /// The cluster autoscaler's memory, when the scenario has node groups.
+    pub(crate) autoscaler: Option<crate::control::AutoscalerState>,
 }
 
 fn spec_from(t: &PodTemplate) -> PodSpec {
@@ -211,6 +219,10 @@ impl<'s> Simulation<'s> {
             loads: Vec::new(),
             desched: Default::default(),
             disruptions: crate::control::Disruptions::new(scenario, seed),
+            autoscaler: scenario
+                .cluster_autoscaler
+                .as_ref()
+                .map(|_| crate::control::AutoscalerState::new(scenario, &streams)),
         };
         for (p, pool) in scenario.pools.iter().enumerate() {
             for _ in 0..pool.count {
@@ -257,6 +269,10 @@ impl<'s> Simulation<'s> {
             });
         }
         sim.open_traces()?;
+        if sim.autoscaler.is_some() {
+            // The autoscaler's loop runs at start, then every scan-interval.
+            sim.queue.push(SimTime::ZERO, Event::AutoscalerScan);
+        }
         for (s, svc) in scenario.services.iter().enumerate() {
             let spec = sim.cluster.add_spec(spec_from(&svc.template));
             sim.services.push(ServiceState {
@@ -529,6 +545,9 @@ impl<'s> Simulation<'s> {
             Event::Deschedule => self.deschedule(),
             Event::DrainRetry { node } => self.drain_retry(node),
             Event::Disruption(e) => self.disruption_event(e),
+            Event::AutoscalerScan => self.autoscaler_scan(),
+            Event::NodesProvisioned { pool, count } => self.nodes_provisioned(pool as usize, count),
+            Event::AutoscalerRemoveNode { node } => self.autoscaler_remove_node(node),
         }
     }
 
@@ -584,6 +603,10 @@ impl<'s> Simulation<'s> {
             imbalance_pct: imbalance,
             replicas_running: self.replicas_available,
             replicas_desired: self.replicas_desired,
+            nodes_provisioning: self
+                .autoscaler
+                .as_ref()
+                .map_or(0, |a| a.provisioning_total()),
         }
     }
 }
