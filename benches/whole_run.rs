@@ -16,14 +16,17 @@
 //! Divan's throughput column is simulated events per second (the event count
 //! is taken from a warm-up run; runs are deterministic).
 //!
-//! One run takes seconds, so each benchmark takes 3 samples of 1 run.
+//! A `spread` or `binpack` run takes over a second, so each benchmark takes
+//! 3 samples of 1 run (plus the untimed warm-up). Compare medians only on a
+//! quiet machine: on a shared one, take the fastest of several invocations.
 //!
 //! ```text
 //! cargo bench --bench whole_run
 //! ```
 //!
 //! To get the same scenario as a file, for `podsim run` under
-//! `/usr/bin/time -v` or a profiler:
+//! `/usr/bin/time -v` or a profiler (the binary also writes the CSVs, which
+//! this benchmark does not):
 //!
 //! ```text
 //! PODSIM_WRITE_SCENARIO=/tmp/bench-1000.toml cargo bench --bench whole_run -- --list
