@@ -11,10 +11,13 @@ mod actions;
 mod controllers;
 mod cycle;
 mod node_lifecycle;
+mod placement;
+mod preemption;
 mod queue;
 mod scheduler;
 mod trace_replay;
 
-pub use queue::PendingQueue;
+pub use placement::PlacementState;
+pub use queue::{PendingQueue, Stamp};
 pub use scheduler::{Scheduler, Unschedulable};
 pub use trace_replay::TraceState;

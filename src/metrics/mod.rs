@@ -7,7 +7,7 @@ mod records;
 mod stats;
 mod summary;
 
-pub use recorder::{LogEntry, Recorder, Sample};
-pub use records::{assemble, MemorySink, NodeRecord, PodRecord, PodSink, RunResult};
+pub use recorder::{LogEntry, Recorder, Sample, SkewTotals};
+pub use records::{assemble, MemorySink, NodeRecord, PodRecord, PodSink, RunResult, ServiceSpread};
 pub use stats::{mean_ci95, percentile_nearest_rank, t_quantile_975};
 pub use summary::{SummaryRow, SUMMARY_COLUMNS};

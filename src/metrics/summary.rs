@@ -28,6 +28,11 @@ pub const SUMMARY_COLUMNS: &[&str] = &[
     "tasks_failed",
     "mem_alloc_mean_pct",
     "cost",
+    "pods_preempted",
+    "preemptions",
+    "preempted_work_core_s",
+    "zone_skew_mean",
+    "zone_skew_max",
 ];
 
 /// A run's headline numbers. Definitions are in `docs/outputs.md`.
@@ -59,6 +64,12 @@ pub struct SummaryRow {
     pub tasks_failed: u64,
     pub mem_alloc_mean_pct: f64,
     pub cost: f64,
+    pub pods_preempted: u64,
+    pub preemptions: u64,
+    pub preempted_work_core_s: f64,
+    /// `None` when no sample measured a service with desired replicas.
+    pub zone_skew_mean: Option<f64>,
+    pub zone_skew_max: u64,
 }
 
 fn f3(v: f64) -> String {
@@ -99,6 +110,11 @@ impl SummaryRow {
             self.tasks_failed.to_string(),
             f3(self.mem_alloc_mean_pct),
             format!("{:.2}", self.cost),
+            self.pods_preempted.to_string(),
+            self.preemptions.to_string(),
+            f3(self.preempted_work_core_s),
+            opt(self.zone_skew_mean),
+            self.zone_skew_max.to_string(),
         ]
     }
 
@@ -128,6 +144,11 @@ impl SummaryRow {
             "tasks_failed" => self.tasks_failed as f64,
             "mem_alloc_mean_pct" => self.mem_alloc_mean_pct,
             "cost" => self.cost,
+            "pods_preempted" => self.pods_preempted as f64,
+            "preemptions" => self.preemptions as f64,
+            "preempted_work_core_s" => self.preempted_work_core_s,
+            "zone_skew_mean" => self.zone_skew_mean?,
+            "zone_skew_max" => self.zone_skew_max as f64,
             _ => return None,
         })
     }

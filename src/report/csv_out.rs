@@ -285,6 +285,8 @@ pub fn write_run(dir: &Path, r: &RunResult) -> Result<(), OutputError> {
             "imbalance_pct",
             "replicas_available",
             "replicas_desired",
+            "zone_skew",
+            "zone_skew_max",
         ],
         r.samples.iter().map(|s| {
             vec![
@@ -299,6 +301,8 @@ pub fn write_run(dir: &Path, r: &RunResult) -> Result<(), OutputError> {
                 format!("{:.3}", s.imbalance_pct),
                 s.replicas_running.to_string(),
                 s.replicas_desired.to_string(),
+                format!("{:.3}", s.zone_skew),
+                s.zone_skew_max.to_string(),
             ]
         }),
     )?;
@@ -334,6 +338,27 @@ pub fn write_run(dir: &Path, r: &RunResult) -> Result<(), OutputError> {
                 n.binds.to_string(),
                 n.status_at_end.clone(),
                 n.pods_at_end.to_string(),
+            ]
+        }),
+    )?;
+    write_csv(
+        &dir.join("zones.csv"),
+        &[
+            "service",
+            "samples",
+            "zone_skew_mean",
+            "zone_skew_max",
+            "running_by_zone_at_end",
+        ],
+        r.spread.iter().map(|z| {
+            vec![
+                z.service.clone(),
+                z.samples.to_string(),
+                z.zone_skew_mean
+                    .map(|v| format!("{v:.3}"))
+                    .unwrap_or_default(),
+                z.zone_skew_max.to_string(),
+                z.running_by_zone.clone(),
             ]
         }),
     )?;

@@ -6,6 +6,7 @@
 //! The format is documented in `docs/scenario-format.md`.
 
 mod error;
+mod placement;
 pub mod raw;
 // A scenario error is built at most once per file read; its size on the cold path does not matter.
 #[allow(clippy::result_large_err)]
@@ -15,7 +16,7 @@ mod values;
 pub use error::{field_path_at, inline_path_at, ScenarioError};
 pub use values::{parse_rate, Cpu, Dur, Mem, Rate};
 
-use crate::cluster::{Resources, Taint, Toleration};
+use crate::cluster::{Constraints, Resources, Taint, Toleration};
 use crate::engine::SimTime;
 use crate::policy::ProfileSpec;
 use crate::workload::trace::{ReplayOptions, Scales, TraceFiles, TraceFormat};
@@ -41,6 +42,8 @@ pub struct TraceSpec {
     pub startup: SimTime,
     pub tolerations: Vec<Toleration>,
     pub node_selector: BTreeMap<String, String>,
+    /// Whether the trace's pods may preempt lower-priority pods.
+    pub preemption: crate::cluster::PreemptionPolicy,
 }
 
 /// Kubernetes' defaults for the control plane's timings (see `docs/kubernetes-model.md`).
@@ -57,6 +60,10 @@ pub struct ControlPlaneConfig {
     pub job_backoff_max: SimTime,
     /// A job task is given up after more than this many failures.
     pub job_backoff_limit: u32,
+    /// A pod that could preempt but found no victims is retried after this
+    /// long even if nothing else changed (kube-scheduler's
+    /// `podMaxInUnschedulablePodsDuration`, 5 min).
+    pub pod_max_in_unschedulable: SimTime,
 }
 
 impl Default for ControlPlaneConfig {
@@ -68,6 +75,7 @@ impl Default for ControlPlaneConfig {
             job_backoff_base: SimTime::from_secs(10),
             job_backoff_max: SimTime::from_mins(6),
             job_backoff_limit: 6,
+            pod_max_in_unschedulable: SimTime::from_mins(5),
         }
     }
 }
@@ -94,6 +102,8 @@ pub struct PodTemplate {
     pub startup: SimTime,
     pub tolerations: Vec<Toleration>,
     pub node_selector: BTreeMap<String, String>,
+    /// Topology spread, anti-affinity and preemption policy.
+    pub constraints: Constraints,
 }
 
 /// A long-running workload whose controller keeps `replicas` pods.

@@ -57,6 +57,7 @@ pub struct RawTrace {
     pub tolerations: Vec<Spanned<String>>,
     #[serde(default)]
     pub node_selector: BTreeMap<String, String>,
+    pub preemption_policy: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -68,6 +69,7 @@ pub struct RawControlPlane {
     pub job_backoff_base: Option<Dur>,
     pub job_backoff_max: Option<Spanned<Dur>>,
     pub job_backoff_limit: Option<u32>,
+    pub pod_max_in_unschedulable: Option<Spanned<Dur>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -100,6 +102,11 @@ pub struct RawService {
     pub tolerations: Vec<Spanned<String>>,
     #[serde(default)]
     pub node_selector: BTreeMap<String, String>,
+    #[serde(default)]
+    pub topology_spread: Vec<RawSpread>,
+    #[serde(default)]
+    pub anti_affinity: Vec<RawAntiAffinity>,
+    pub preemption_policy: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -117,8 +124,34 @@ pub struct RawJob {
     pub tolerations: Vec<Spanned<String>>,
     #[serde(default)]
     pub node_selector: BTreeMap<String, String>,
+    #[serde(default)]
+    pub topology_spread: Vec<RawSpread>,
+    #[serde(default)]
+    pub anti_affinity: Vec<RawAntiAffinity>,
+    pub preemption_policy: Option<Spanned<String>>,
     pub arrival: Spanned<RawArrival>,
     pub duration: Spanned<RawDist>,
+}
+
+/// One `topology-spread` entry of a service or job.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawSpread {
+    pub max_skew: Spanned<i64>,
+    pub topology_key: Spanned<String>,
+    pub when_unsatisfiable: Spanned<String>,
+    pub min_domains: Option<Spanned<i64>>,
+    pub node_taints_policy: Option<Spanned<String>>,
+}
+
+/// One `anti-affinity` entry of a service or job.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawAntiAffinity {
+    pub topology_key: Spanned<String>,
+    #[serde(rename = "type")]
+    pub kind: Spanned<String>,
+    pub weight: Option<Spanned<i64>>,
 }
 
 /// One entry of a job's `sizes` table.
@@ -199,6 +232,7 @@ pub struct RawProfile {
     pub select: Option<Spanned<String>>,
     pub tie_break: Option<Spanned<String>>,
     pub percentage_of_nodes_to_score: Option<Spanned<u32>>,
+    pub preemption: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use toml::Spanned;
 
-struct Ctx<'a> {
+pub(super) struct Ctx<'a> {
     file: &'a str,
     text: &'a str,
     /// Relative paths in the file are resolved against this folder.
@@ -17,7 +17,7 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn err(
+    pub(super) fn err(
         &self,
         span: Range<usize>,
         field: impl Into<String>,
@@ -129,6 +129,17 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
                 .as_ref()
                 .map_or(d.job_backoff_max, |v| v.get_ref().0),
             job_backoff_limit: c.job_backoff_limit.unwrap_or(d.job_backoff_limit),
+            pod_max_in_unschedulable: match &c.pod_max_in_unschedulable {
+                Some(v) if v.get_ref().0 == SimTime::ZERO => {
+                    return Err(cx.err(
+                        v.span(),
+                        "control-plane.pod-max-in-unschedulable",
+                        "must be longer than zero",
+                    ))
+                }
+                Some(v) => v.get_ref().0,
+                None => d.pod_max_in_unschedulable,
+            },
         };
         if cfg.job_backoff_max < cfg.job_backoff_base {
             let msg = "must be at least job-backoff-base";
@@ -269,6 +280,7 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
             startup: startup.map_or(SimTime::ZERO, |d| d.0),
             tolerations: tols,
             node_selector: node_selector.clone(),
+            constraints: Default::default(),
         })
     };
     let mut check_owner = |n: &Spanned<String>, field: String| -> Result<String, ScenarioError> {
@@ -292,18 +304,26 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
     let mut services = Vec::new();
     for (i, s) in raw.services.iter().enumerate() {
         let name = check_owner(&s.name, format!("services[{i}].name"))?;
+        let mut template = template(
+            "services",
+            i,
+            Resources::new(s.cpu.0, s.memory.0),
+            s.priority,
+            s.startup,
+            &s.tolerations,
+            &s.node_selector,
+        )?;
+        template.constraints = super::placement::constraints(
+            cx,
+            &format!("services[{i}]"),
+            &s.topology_spread,
+            &s.anti_affinity,
+            s.preemption_policy.as_ref(),
+        )?;
         services.push(Service {
             name,
             replicas: s.replicas,
-            template: template(
-                "services",
-                i,
-                Resources::new(s.cpu.0, s.memory.0),
-                s.priority,
-                s.startup,
-                &s.tolerations,
-                &s.node_selector,
-            )?,
+            template,
         });
     }
     let seed = raw.seed.unwrap_or(1);
@@ -313,18 +333,26 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
         let arrival = arrival(cx, i, &j.arrival)?;
         let duration = dist(cx, i, &j.duration, seed, &name)?;
         let sizes = sizes(cx, i, j)?;
+        let mut template = template(
+            "jobs",
+            i,
+            sizes[0].requests,
+            j.priority,
+            j.startup,
+            &j.tolerations,
+            &j.node_selector,
+        )?;
+        template.constraints = super::placement::constraints(
+            cx,
+            &format!("jobs[{i}]"),
+            &j.topology_spread,
+            &j.anti_affinity,
+            j.preemption_policy.as_ref(),
+        )?;
         jobs.push(Job {
             name,
             count: j.count,
-            template: template(
-                "jobs",
-                i,
-                sizes[0].requests,
-                j.priority,
-                j.startup,
-                &j.tolerations,
-                &j.node_selector,
-            )?,
+            template,
             arrival,
             duration,
             sizes,
@@ -588,6 +616,14 @@ fn traces(cx: &Ctx, raw: &[RawTrace]) -> Result<Vec<TraceSpec>, ScenarioError> {
             startup: t.startup.map_or(SimTime::ZERO, |d| d.0),
             tolerations,
             node_selector: t.node_selector.clone(),
+            preemption: super::placement::constraints(
+                cx,
+                &format!("traces[{i}]"),
+                &[],
+                &[],
+                t.preemption_policy.as_ref(),
+            )?
+            .preemption,
         });
     }
     Ok(out)
@@ -1203,6 +1239,7 @@ fn profile(
         select,
         tie_break,
         percentage_of_nodes_to_score: pct,
+        preemption: p.preemption.unwrap_or(true),
     })
 }
 

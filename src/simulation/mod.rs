@@ -51,6 +51,8 @@ pub enum Event {
     TracePods { trace: u32 },
     /// The next machine events of trace number `trace` are due.
     TraceNodes { trace: u32 },
+    /// `pod-max-in-unschedulable` is up for some pods that could preempt.
+    FlushUnschedulable,
 }
 
 /// The replica controller's view of one service.
@@ -151,6 +153,8 @@ pub struct Simulation<'s> {
     pub(crate) pool_next: Vec<u32>,
     next_sample: SimTime,
     finished: bool,
+    /// Preemption and spread bookkeeping.
+    pub(crate) placement: crate::control::PlacementState,
 }
 
 fn spec_from(t: &PodTemplate) -> PodSpec {
@@ -160,6 +164,7 @@ fn spec_from(t: &PodTemplate) -> PodSpec {
         tolerations: t.tolerations.clone(),
         node_selector: t.node_selector.clone(),
         startup: t.startup,
+        constraints: t.constraints.clone(),
     }
 }
 
@@ -175,7 +180,8 @@ impl<'s> Simulation<'s> {
             now: SimTime::ZERO,
             queue: EventQueue::with_capacity(1024),
             cluster: Cluster::new(),
-            scheduler: Scheduler::new(profile, streams.stream("scheduler")),
+            scheduler: Scheduler::new(profile, streams.stream("scheduler"))
+                .with_preemption_rng(streams.stream("preemption")),
             pending: PendingQueue::default(),
             capacity_epoch: 0,
             cycle_scheduled: false,
@@ -194,6 +200,7 @@ impl<'s> Simulation<'s> {
             pool_next: vec![0; scenario.pools.len()],
             next_sample: SimTime::ZERO,
             finished: false,
+            placement: Default::default(),
         };
         for (p, pool) in scenario.pools.iter().enumerate() {
             for _ in 0..pool.count {
@@ -250,6 +257,7 @@ impl<'s> Simulation<'s> {
             });
             sim.set_desired(s, svc.replicas);
         }
+        sim.init_placement();
         Ok(sim)
     }
 
@@ -293,7 +301,7 @@ impl<'s> Simulation<'s> {
             priority: spec.priority,
             reason: if outcome == Outcome::Pending {
                 self.pending
-                    .reason(p.spec)
+                    .reason_for(p.spec, pod)
                     .unwrap_or("not yet tried by the scheduler")
                     .to_string()
             } else {
@@ -464,7 +472,8 @@ impl<'s> Simulation<'s> {
             return Err(RunError::Output(e));
         }
         let pods = self.sink.close().map_err(RunError::Output)?;
-        Ok(assemble(
+        let spread = self.spread_records();
+        let mut result = assemble(
             &self.policy,
             self.seed,
             self.scenario.horizon,
@@ -472,7 +481,9 @@ impl<'s> Simulation<'s> {
             &self.pool_names,
             std::mem::take(&mut self.rec),
             pods,
-        ))
+        );
+        result.spread = spread;
+        Ok(result)
     }
 
     fn handle(&mut self, event: Event) {
@@ -499,13 +510,16 @@ impl<'s> Simulation<'s> {
             Event::ScheduleCycle => self.schedule_cycle(),
             Event::TracePods { trace } => self.trace_pods(trace as usize),
             Event::TraceNodes { trace } => self.trace_nodes(trace as usize),
+            Event::FlushUnschedulable => self.flush_unschedulable(),
         }
+        self.after_event();
     }
 
     /// Records samples for every sample time before `t`.
     fn take_samples_before(&mut self, t: SimTime) {
         while self.next_sample < t && self.next_sample <= self.scenario.horizon {
-            let s = self.sample(self.next_sample);
+            let mut s = self.sample(self.next_sample);
+            self.sample_zone_skew(&mut s);
             self.rec.samples.push(s);
             self.next_sample = self.next_sample.saturating_add(self.scenario.sample_every);
         }
@@ -553,6 +567,9 @@ impl<'s> Simulation<'s> {
             imbalance_pct: imbalance,
             replicas_running: self.replicas_available,
             replicas_desired: self.replicas_desired,
+            zone_skew: 0.0,
+            zone_skew_max: 0,
+            services_measured: 0,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! node-unschedulable: skips cordoned nodes (NodeUnschedulable).
 
 use crate::cluster::{Node, PodSpec};
-use crate::policy::Filter;
+use crate::policy::{ClusterView, Filter};
 
 pub struct NodeUnschedulable;
 
@@ -9,7 +9,7 @@ impl Filter for NodeUnschedulable {
     fn name(&self) -> &'static str {
         "node-unschedulable"
     }
-    fn filter(&self, _pod: &PodSpec, node: &Node) -> Result<(), &'static str> {
+    fn filter(&self, _pod: &PodSpec, node: &Node, _view: &ClusterView) -> Result<(), &'static str> {
         if node.unschedulable {
             Err("node(s) were unschedulable")
         } else {
