@@ -20,5 +20,8 @@ pub use nomination::{Nominations, Nominee};
 pub use pod::{Outcome, Pod, PodId, PodKind, PodPhase, PodSpec, SpecId};
 pub use resources::{parse_cpu, parse_memory, QuantityError, Resources};
 pub use state::{Cluster, Totals};
-pub use taint::{parse_taint, parse_toleration, Taint, TaintEffect, Toleration};
+pub use taint::{
+    parse_taint, parse_toleration, tolerated, Taint, TaintEffect, Toleration, UNREACHABLE_TAINT,
+    UNSCHEDULABLE_TAINT,
+};
 pub use topology::TopologyIndex;

@@ -113,7 +113,11 @@ pub fn eligible_for_spread(pod: &PodSpec, node: &Node, honor_taints: bool) -> bo
         return false;
     }
     if honor_taints {
-        if !node.api_ready || node.unschedulable {
+        use crate::cluster::{tolerated, UNREACHABLE_TAINT, UNSCHEDULABLE_TAINT};
+        if !node.api_ready && !tolerated(&pod.tolerations, &UNREACHABLE_TAINT) {
+            return false;
+        }
+        if node.unschedulable && !tolerated(&pod.tolerations, &UNSCHEDULABLE_TAINT) {
             return false;
         }
         let blocked = node.taints.iter().any(|t| {
