@@ -156,3 +156,41 @@ pub fn pick_one(candidates: &[Candidate]) -> usize {
     }
     best
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cand(node: u32, prios: &[i32], start_s: u64) -> Candidate {
+        Candidate {
+            node: NodeId(node),
+            victims: (0..prios.len() as u32).map(PodId).collect(),
+            highest: *prios.iter().max().unwrap(),
+            sum: prios.iter().map(|&p| p as i64 + (1i64 << 31)).sum(),
+            earliest_start: SimTime::from_secs(start_s),
+        }
+    }
+
+    #[test]
+    fn candidates_are_ranked_in_kube_schedulers_order() {
+        // Lowest highest priority beats fewer victims.
+        assert_eq!(pick_one(&[cand(0, &[5], 0), cand(1, &[1, 1, 1], 0)]), 1);
+        // Same highest priority: lowest sum (negative priorities count as
+        // less, not as fewer).
+        assert_eq!(pick_one(&[cand(0, &[0, 0], 0), cand(1, &[0, -10], 0)]), 1);
+        assert_eq!(pick_one(&[cand(0, &[-1, -1], 0), cand(1, &[-1], 0)]), 1);
+        // (With the 2³¹ offset, equal sums almost always mean equal counts,
+        // so "fewest victims" rarely decides.) Same sum and count: the
+        // latest start of the highest-priority victims.
+        assert_eq!(pick_one(&[cand(0, &[0], 10), cand(1, &[0], 20)]), 1);
+        // Everything equal: the first in search order.
+        assert_eq!(pick_one(&[cand(3, &[0], 10), cand(1, &[0], 10)]), 0);
+    }
+
+    #[test]
+    fn at_least_100_candidates_or_a_tenth_of_the_nodes() {
+        assert_eq!(num_candidates(50), 50);
+        assert_eq!(num_candidates(500), 100);
+        assert_eq!(num_candidates(5000), 500);
+    }
+}
