@@ -116,7 +116,7 @@ impl Simulation<'_> {
         );
         if !leaving.is_empty() {
             detail += &format!(
-                "; counts on {} already terminating: {}",
+                "; also counts on {} pod(s) already terminating: {}",
                 leaving.len(),
                 leaving
                     .iter()
