@@ -96,6 +96,13 @@ fn hard_zone_spread_with_max_skew_1_over_three_zones() {
     // Running replicas per zone at the end: a 2, b 2, c 1, so the skew is 1.
     assert_eq!(r.spread[0].running_by_zone, "a=2 b=2 c=1");
     assert_eq!(r.summary.zone_skew_max, 1);
+    // Every sample, from t = 0 (all bound at once, no startup), sees 1.
+    assert_eq!(r.summary.zone_skew_mean, Some(1.0));
+    assert!(r.samples.iter().all(|s| s.zone_skew == 1.0));
+    assert_eq!(
+        (r.spread[0].samples, r.spread[0].zone_skew_mean),
+        (61, Some(1.0))
+    );
     // Without the constraint, first-fit packs a-0 and then b-0.
     let sc = scenario(&format!(
         "policies = [\"first-fit\"]\n{THREE_ZONES}{}",
@@ -387,4 +394,50 @@ replicas = 1
     let by_owner = |o: &str| r.pods.iter().find(|p| p.owner == o).unwrap().node.clone();
     assert_eq!(by_owner("web"), "w-0");
     assert_eq!(by_owner("api"), "w-1");
+}
+
+// scenarios/zone-outage.toml: zone a (a third of the zones) fails at 30m.
+// Every spread service loses exactly the two replicas zone a held; under
+// binpack the unconstrained one loses all six. web-hard's replacements wait
+// for the zone (1h); web-honor's and web-soft's are bound at the eviction
+// (35m50s).
+#[test]
+fn the_zone_outage_scenario_takes_a_third_of_each_spread_service() {
+    let sc = Scenario::load(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/zone-outage.toml"
+    )))
+    .unwrap();
+    for (policy, plain_lost) in [("binpack", 6), ("balanced", 2)] {
+        let r = run_one(&sc, policy, sc.seed).unwrap();
+        let failed_at_30m = |owner: &str| {
+            r.pods
+                .iter()
+                .filter(|p| {
+                    p.owner == owner
+                        && p.outcome == podsim::cluster::Outcome::Failed
+                        && p.end == Some(podsim::engine::SimTime::from_mins(30))
+                })
+                .count()
+        };
+        for svc in ["web-soft", "web-hard", "web-honor"] {
+            assert_eq!(failed_at_30m(svc), 2, "{policy} {svc}");
+        }
+        assert_eq!(failed_at_30m("web-plain"), plain_lost, "{policy}");
+        let bound = |owner: &str| -> Vec<f64> {
+            let mut v: Vec<f64> = r
+                .pods
+                .iter()
+                .filter(|p| p.owner == owner && p.submit.as_secs_f64() > 0.0)
+                .map(|p| p.bind.unwrap().as_secs_f64())
+                .collect();
+            v.sort_by(f64::total_cmp);
+            v
+        };
+        assert_eq!(bound("web-hard"), [3600.0, 3600.0], "{policy}");
+        assert_eq!(bound("web-honor"), [2150.0, 2150.0], "{policy}");
+        assert_eq!(bound("web-soft"), [2150.0, 2150.0], "{policy}");
+        let hard = r.spread.iter().find(|s| s.service == "web-hard").unwrap();
+        assert_eq!(hard.running_by_zone, "a=2 b=2 c=2");
+    }
 }
