@@ -34,17 +34,40 @@ pub struct Scheduler {
     victims: Vec<PodId>,
 }
 
-/// Runs the filters in order; counts the first failure's reason.
+/// The filters that have something to check for `pod` (the others skip it,
+/// as a PreFilter returning `Skip`), as a bit mask over the profile's list;
+/// all of them if the profile has more than 64.
+fn active_filters(filters: &[Box<dyn Filter>], pod: &PodSpec) -> u64 {
+    if filters.len() > 64 {
+        return u64::MAX;
+    }
+    filters
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.skip(pod))
+        .fold(0, |m, (i, _)| m | 1 << i)
+}
+
+/// Runs the active filters in order; counts the first failure's reason.
 fn passes(
     filters: &[Box<dyn Filter>],
+    active: u64,
     reasons: &mut Vec<(&'static str, u32)>,
     pod: &PodSpec,
     node: &Node,
     view: &ClusterView,
 ) -> bool {
-    for f in filters {
+    for (i, f) in filters.iter().enumerate() {
+        if i < 64 && active & (1 << i) == 0 {
+            continue;
+        }
         if let Err(why) = f.filter(pod, node, view) {
-            match reasons.iter_mut().find(|(r, _)| *r == why) {
+            // Reasons are static strings: the same reason is almost always
+            // the same pointer, which spares a memcmp per failing node.
+            match reasons
+                .iter_mut()
+                .find(|(r, _)| std::ptr::eq(*r, why) || *r == why)
+            {
                 Some((_, n)) => *n += 1,
                 None => reasons.push((why, 1)),
             }
@@ -109,6 +132,7 @@ impl Scheduler {
             return Err(self.unschedulable(nodes));
         }
         self.cycle.prefilter(cluster, pod, who);
+        let active = active_filters(&self.profile.filters, pod);
         match self.profile.select {
             Select::FirstFit | Select::RoundRobin => {
                 let start = if self.profile.select == Select::FirstFit {
@@ -123,7 +147,14 @@ impl Scheduler {
                     if node.removed {
                         continue;
                     }
-                    if passes(&self.profile.filters, &mut self.reasons, pod, node, &view) {
+                    if passes(
+                        &self.profile.filters,
+                        active,
+                        &mut self.reasons,
+                        pod,
+                        node,
+                        &view,
+                    ) {
                         self.rr_next = i + 1;
                         return Ok(NodeId(i as u32));
                     }
@@ -134,7 +165,14 @@ impl Scheduler {
                 let view = ClusterView::new(cluster, who, &self.cycle);
                 for (i, node) in nodes.iter().enumerate() {
                     if !node.removed
-                        && passes(&self.profile.filters, &mut self.reasons, pod, node, &view)
+                        && passes(
+                            &self.profile.filters,
+                            active,
+                            &mut self.reasons,
+                            pod,
+                            node,
+                            &view,
+                        )
                     {
                         self.feasible.push(i as u32);
                     }
@@ -145,7 +183,7 @@ impl Scheduler {
                 let k = self.rng.random_range(0..self.feasible.len());
                 Ok(NodeId(self.feasible[k]))
             }
-            Select::BestScore => self.best_score(pod, who, cluster),
+            Select::BestScore => self.best_score(pod, who, cluster, active),
         }
     }
 
@@ -154,6 +192,7 @@ impl Scheduler {
         pod: &PodSpec,
         who: PodRef,
         cluster: &Cluster,
+        active: u64,
     ) -> Result<NodeId, Unschedulable> {
         let nodes = &cluster.nodes;
         let n = nodes.len();
@@ -169,7 +208,14 @@ impl Scheduler {
                 if node.removed {
                     continue;
                 }
-                if passes(&self.profile.filters, &mut self.reasons, pod, node, &view) {
+                if passes(
+                    &self.profile.filters,
+                    active,
+                    &mut self.reasons,
+                    pod,
+                    node,
+                    &view,
+                ) {
                     self.feasible.push(i as u32);
                     if self.feasible.len() >= want {
                         break;

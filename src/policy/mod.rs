@@ -46,6 +46,11 @@ pub trait Filter: Send + Sync {
     fn preemption_may_help(&self) -> bool {
         false
     }
+    /// Whether the filter passes every node for this pod without looking
+    /// (PreFilter's `Skip`): the scheduler then does not call it.
+    fn skip(&self, _pod: &PodSpec) -> bool {
+        false
+    }
 }
 
 /// How much does this node suit this pod? 0 (worst) to 100 (best).

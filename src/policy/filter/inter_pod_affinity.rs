@@ -32,4 +32,7 @@ impl Filter for InterPodAffinity {
     fn preemption_may_help(&self) -> bool {
         true
     }
+    fn skip(&self, pod: &PodSpec) -> bool {
+        !pod.constraints.anti_affinity.iter().any(|a| a.required)
+    }
 }

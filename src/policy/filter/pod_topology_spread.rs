@@ -34,4 +34,7 @@ impl Filter for PodTopologySpread {
     fn preemption_may_help(&self) -> bool {
         true
     }
+    fn skip(&self, pod: &PodSpec) -> bool {
+        !pod.constraints.spread.iter().any(|c| c.hard)
+    }
 }
