@@ -283,7 +283,10 @@ impl PendingQueue {
     /// Whether some failed group or set-aside pod has hard topology
     /// constraints (a change of topology counts may let it fit).
     pub fn has_topology_waiters(&self) -> bool {
-        self.failed.iter().flatten().any(|f| f.topology)
+        self.failed
+            .iter()
+            .zip(&self.groups)
+            .any(|(f, g)| !g.is_empty() && f.is_some_and(|f| f.topology))
             || self
                 .aside
                 .iter()
