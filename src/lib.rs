@@ -32,8 +32,9 @@
 //!   derived from (seed, name) ([`engine::RngStreams`]); no std `HashMap`
 //!   order reaches results; score ties break by the profile's rule.
 //! - **Policies decide; the control plane acts.** A [`policy::Filter`] or
-//!   [`policy::Scorer`] reads a node and a pod; only [`control`] changes the
-//!   cluster.
+//!   [`policy::Scorer`] reads a node, a pod and a read-only
+//!   [`policy::ClusterView`] (the cluster with its per-owner topology counts);
+//!   only [`control`] changes the cluster.
 //!
 //! ## Example
 //!

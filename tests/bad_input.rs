@@ -2487,3 +2487,229 @@ fn the_priority_expander_and_expander_priority_go_together() {
         },
     );
 }
+
+// ---------------------------------------------------------------- placement constraints and preemption
+
+/// The valid service with `line` added (a constraint key).
+fn service_with(line: &str) -> String {
+    format!("{HEAD}{POOL}{SERVICE}{line}\n")
+}
+
+#[test]
+fn spread_with_max_skew_zero() {
+    let body = service_with(
+        r#"topology-spread = [{ max-skew = 0, topology-key = "zone", when-unsatisfiable = "DoNotSchedule" }]"#,
+    );
+    let line = line_of(&body, "topology-spread");
+    let err = reject(
+        "max-skew",
+        &body,
+        at(line, "services[0].topology-spread[0].max-skew"),
+    );
+    assert!(err.contains("at least 1"), "{err}");
+}
+
+#[test]
+fn spread_with_an_unknown_topology_key_lists_the_known_ones() {
+    let body = service_with(
+        r#"topology-spread = [{ max-skew = 1, topology-key = "rack", when-unsatisfiable = "DoNotSchedule" }]"#,
+    );
+    let line = line_of(&body, "topology-spread");
+    reject(
+        "topology-key",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("services[0].topology-spread[0].topology-key"),
+            says: &["\"rack\"", "zone", "node", "kubernetes.io/hostname"],
+        },
+    );
+}
+
+#[test]
+fn spread_with_an_unknown_when_unsatisfiable() {
+    let body = format!(
+        "{HEAD}{POOL}\n[[jobs]]\nname = \"j\"\ncount = 1\ncpu = \"1\"\nmemory = \"1Gi\"\narrival = {{ process = \"at-once\", at = \"0s\" }}\nduration = {{ dist = \"constant\", value = \"1m\" }}\ntopology-spread = [{{ max-skew = 1, topology-key = \"zone\", when-unsatisfiable = \"Maybe\" }}]\n"
+    );
+    let line = line_of(&body, "topology-spread");
+    reject(
+        "when",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("jobs[0].topology-spread[0].when-unsatisfiable"),
+            says: &["\"Maybe\"", "DoNotSchedule", "ScheduleAnyway"],
+        },
+    );
+}
+
+#[test]
+fn spread_without_when_unsatisfiable() {
+    let body = service_with(r#"topology-spread = [{ max-skew = 1, topology-key = "zone" }]"#);
+    let err = reject(
+        "when-missing",
+        &body,
+        Expect {
+            line: Some(line_of(&body, "topology-spread")),
+            field: Some("services[0].topology-spread[0].when-unsatisfiable"),
+            says: &["when-unsatisfiable"],
+        },
+    );
+    assert!(err.contains("missing"), "{err}");
+}
+
+#[test]
+fn spread_min_domains_only_with_do_not_schedule() {
+    let body = service_with(
+        r#"topology-spread = [{ max-skew = 1, topology-key = "zone", when-unsatisfiable = "ScheduleAnyway", min-domains = 3 }]"#,
+    );
+    let line = line_of(&body, "topology-spread");
+    let err = reject(
+        "min-domains",
+        &body,
+        at(line, "services[0].topology-spread[0].min-domains"),
+    );
+    assert!(err.contains("DoNotSchedule"), "{err}");
+    let body = service_with(
+        r#"topology-spread = [{ max-skew = 1, topology-key = "zone", when-unsatisfiable = "DoNotSchedule", min-domains = 0 }]"#,
+    );
+    reject(
+        "min-domains-0",
+        &body,
+        at(line, "services[0].topology-spread[0].min-domains"),
+    );
+}
+
+#[test]
+fn spread_with_an_unknown_node_taints_policy() {
+    let body = service_with(
+        r#"topology-spread = [{ max-skew = 1, topology-key = "zone", when-unsatisfiable = "DoNotSchedule", node-taints-policy = "Sometimes" }]"#,
+    );
+    let line = line_of(&body, "topology-spread");
+    reject(
+        "taints-policy",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("services[0].topology-spread[0].node-taints-policy"),
+            says: &["Honor", "Ignore"],
+        },
+    );
+}
+
+#[test]
+fn two_spread_constraints_on_the_same_key_and_action() {
+    let body = service_with(
+        "topology-spread = [\n  { max-skew = 1, topology-key = \"zone\", when-unsatisfiable = \"DoNotSchedule\" },\n  { max-skew = 2, topology-key = \"topology.kubernetes.io/zone\", when-unsatisfiable = \"DoNotSchedule\" },\n]",
+    );
+    let line = line_of(&body, "max-skew = 2");
+    reject(
+        "duplicate-spread",
+        &body,
+        at(line, "services[0].topology-spread[1].topology-key"),
+    );
+}
+
+#[test]
+fn unknown_key_in_a_spread_constraint() {
+    let body = service_with(
+        r#"topology-spread = [{ max-skew = 1, topology-key = "zone", when-unsatisfiable = "DoNotSchedule", label-selector = "app=web" }]"#,
+    );
+    let err = reject(
+        "spread-key",
+        &body,
+        Expect {
+            line: Some(line_of(&body, "topology-spread")),
+            field: None,
+            says: &["label-selector"],
+        },
+    );
+    assert!(err.contains("unknown field"), "{err}");
+}
+
+#[test]
+fn anti_affinity_with_an_unknown_type() {
+    let body = service_with(r#"anti-affinity = [{ topology-key = "node", type = "soft" }]"#);
+    let line = line_of(&body, "anti-affinity");
+    reject(
+        "anti-type",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("services[0].anti-affinity[0].type"),
+            says: &["\"soft\"", "required", "preferred"],
+        },
+    );
+}
+
+#[test]
+fn anti_affinity_weights() {
+    let body = service_with(r#"anti-affinity = [{ topology-key = "node", type = "preferred" }]"#);
+    let line = line_of(&body, "anti-affinity");
+    let err = reject(
+        "no-weight",
+        &body,
+        at(line, "services[0].anti-affinity[0].weight"),
+    );
+    assert!(err.contains("1 to 100"), "{err}");
+    let body = service_with(
+        r#"anti-affinity = [{ topology-key = "node", type = "preferred", weight = 101 }]"#,
+    );
+    reject(
+        "weight-101",
+        &body,
+        at(line, "services[0].anti-affinity[0].weight"),
+    );
+    let body = service_with(
+        r#"anti-affinity = [{ topology-key = "node", type = "required", weight = 5 }]"#,
+    );
+    let err = reject(
+        "required-weight",
+        &body,
+        at(line, "services[0].anti-affinity[0].weight"),
+    );
+    assert!(err.contains("preferred"), "{err}");
+}
+
+#[test]
+fn unknown_preemption_policy() {
+    let body = service_with(r#"preemption-policy = "Always""#);
+    let line = line_of(&body, "preemption-policy");
+    reject(
+        "preemption-policy",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("services[0].preemption-policy"),
+            says: &["\"Always\"", "PreemptLowerPriority", "Never"],
+        },
+    );
+}
+
+#[test]
+fn zero_pod_max_in_unschedulable() {
+    let body = format!("{HEAD}[control-plane]\npod-max-in-unschedulable = \"0s\"\n{POOL}");
+    let line = line_of(&body, "pod-max-in-unschedulable");
+    reject(
+        "flush",
+        &body,
+        at(line, "control-plane.pod-max-in-unschedulable"),
+    );
+}
+
+#[test]
+fn profile_preemption_must_be_a_boolean() {
+    let body = format!(
+        "{HEAD}{POOL}\n[[profiles]]\nname = \"mine\"\npreemption = \"no\"\nscorers = [{{ plugin = \"least-allocated\" }}]\n"
+    );
+    let line = line_of(&body, "preemption");
+    reject(
+        "profile-preemption",
+        &body,
+        Expect {
+            line: Some(line),
+            field: Some("profiles[0].preemption"),
+            says: &["bool"],
+        },
+    );
+}

@@ -166,7 +166,7 @@ fn policies_together_match_policies_alone() {
         let alone = outputs(&sc, &alone);
         let a = run_files(&together, &sc, policy, sc.seed);
         let b = run_files(&alone, &sc, policy, sc.seed);
-        assert_eq!(a.len(), 5, "pods, timeseries, nodes, pools, events");
+        assert_eq!(a.len(), 6, "pods, timeseries, nodes, pools, zones, events");
         assert_same(&a, &b);
         let summary =
             String::from_utf8(alone[&PathBuf::from(&sc.name).join("summary.csv")].clone()).unwrap();
@@ -208,8 +208,8 @@ fn run_all_is_independent_of_thread_count() {
     let b = outputs(&sc, &parallel);
     assert_eq!(
         a.len(),
-        9 * 5 + 3,
-        "9 runs × 5 files + summary + services + scenario"
+        9 * 6 + 3,
+        "9 runs × 6 files + summary + services + scenario"
     );
     assert_same(&a, &b);
     // And the same as plain one-at-a-time runs.

@@ -21,6 +21,12 @@
 //! promises. The schedule columns (node, bind, start, end, outcome) match as
 //! well because the replay submits the same pods in the same order to the
 //! same seeded scheduler.
+//!
+//! Every workload is `preemption-policy = "Never"`: with preemption, a
+//! preempted job pod's retry (10 s of back-off after an arrival at a whole
+//! second) can fall on the same microsecond as another arrival, and the
+//! synthetic generator and the trace reader schedule their arrival events at
+//! different moments, so such ties break differently.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -70,11 +76,13 @@ name = "web"
 replicas = 4
 cpu = "500m"
 memory = "1Gi"
+preemption-policy = "Never"
 
 [[jobs]]
 name = "day"
 count = 400
 priority = 5
+preemption-policy = "Never"
 arrival = { process = "diurnal", mean-rate = "1/m", amplitude = 0.8, peak = "3h" }
 duration = { dist = "lognormal", median = "5m", sigma = 0.8 }
 sizes = [
@@ -86,6 +94,7 @@ sizes = [
 [[jobs]]
 name = "burst"
 count = 300
+preemption-policy = "Never"
 cpu = "1"
 memory = "2Gi"
 arrival = { process = "bursty", on-rate = "6/m", off-rate = "0.2/m", mean-on = "10m", mean-off = "30m" }
@@ -103,6 +112,7 @@ duration = { dist = "weibull", scale = "10m", shape = 0.7 }
 [[jobs]]
 name = "batch"
 count = 50
+preemption-policy = "Never"
 cpu = "4"
 memory = "4Gi"
 arrival = { process = "at-once", at = "2h" }
@@ -164,9 +174,9 @@ fn replay(name: &str, nodes: bool) -> String {
     let jobs = s.find("[[jobs]]").unwrap();
     let events = s.find("[[events]]").unwrap();
     let trace = if nodes {
-        "[[traces]]\nname = \"gen\"\nformat = \"podsim\"\npods = \"tr/pods.csv\"\nnodes = \"tr/nodes.csv\"\nzones = [\"a\", \"b\"]\n"
+        "[[traces]]\nname = \"gen\"\nformat = \"podsim\"\npods = \"tr/pods.csv\"\nnodes = \"tr/nodes.csv\"\nzones = [\"a\", \"b\"]\npreemption-policy = \"Never\"\n"
     } else {
-        "[[traces]]\nname = \"gen\"\nformat = \"podsim\"\npods = \"tr/pods.csv\"\n\n"
+        "[[traces]]\nname = \"gen\"\nformat = \"podsim\"\npods = \"tr/pods.csv\"\npreemption-policy = \"Never\"\n\n"
     };
     if nodes {
         s.truncate(jobs);

@@ -20,6 +20,15 @@
 //! The events include partitions, resizes and rolling drains, and the
 //! scenario may carry random node and zone failure models and a failure
 //! plan; a node may then be up but NotReady only while it is partitioned.
+//! - the cluster's per-owner topology counts match a recount (in
+//!   `check_invariants`), and an owner with required anti-affinity never
+//!   has two pods bound in one domain (pods never move once bound);
+//! - a nominated pod is pending, and nominated to a node that exists.
+//!
+//! Pods may carry topology-spread constraints (zone or node, hard or soft),
+//! anti-affinity (required or preferred) and priorities that preempt (or a
+//! `Never` preemption policy); the "nothing pending fits" check below runs
+//! the real filters with the cluster view, spread minimums and nominations.
 //!
 //! At the end:
 //! - every submitted pod is accounted for exactly once:
@@ -45,9 +54,10 @@
 //! - the per-service availability integrals add up to the cluster's, and the
 //!   recovery and duplicate numbers are in range.
 
-use podsim::cluster::{Cluster, Outcome, PodKind, PodPhase, TaintEffect};
+use podsim::cluster::{Cluster, Outcome, PodKind, PodPhase, TaintEffect, TopologyKey};
 use podsim::engine::SimTime;
 use podsim::metrics::{PodRecord, RunResult};
+use podsim::policy::{ClusterView, CycleState, PodRef};
 use podsim::scenario::{DurationDist, Scenario};
 use podsim::simulation::Simulation;
 use proptest::prelude::*;
@@ -96,6 +106,11 @@ struct PodGen {
     startup_s: Option<u32>,
     /// 0: nothing, 1: tolerates the taint, 2: also selects tainted nodes.
     placement: u8,
+    /// A spread constraint: (zone key, max skew, hard, min domains, honor taints).
+    spread: Option<(bool, u32, bool, Option<u32>, bool)>,
+    /// An anti-affinity term: (zone key, required).
+    anti: Option<(bool, bool)>,
+    never_preempt: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -303,17 +318,34 @@ fn pod_gen() -> impl Strategy<Value = PodGen> {
     (
         prop::sample::select(vec![0u32, 100, 250, 500, 500, 1000, 1000, 3000]),
         prop::sample::select(vec![0u32, 128, 512, 512, 1024, 3000]),
-        prop::sample::select(vec![0i32, 0, 10, -5]),
+        prop::sample::select(vec![0i32, 0, 10, -5, 1000]),
         prop::option::weighted(0.4, 1u32..120),
         prop::sample::select(vec![0u8, 0, 1, 2]),
+        prop::option::weighted(
+            0.3,
+            (
+                any::<bool>(),
+                1u32..3,
+                any::<bool>(),
+                prop::option::weighted(0.3, 1u32..4),
+                prop::bool::weighted(0.3),
+            ),
+        ),
+        prop::option::weighted(0.25, (any::<bool>(), any::<bool>())),
+        prop::bool::weighted(0.15),
     )
-        .prop_map(|(cpu_m, mem_mi, priority, startup_s, placement)| PodGen {
-            cpu_m,
-            mem_mi,
-            priority,
-            startup_s,
-            placement,
-        })
+        .prop_map(
+            |(cpu_m, mem_mi, priority, startup_s, placement, spread, anti, never_preempt)| PodGen {
+                cpu_m,
+                mem_mi,
+                priority,
+                startup_s,
+                placement,
+                spread,
+                anti,
+                never_preempt,
+            },
+        )
 }
 
 fn arrival_gen() -> impl Strategy<Value = ArrivalGen> {
@@ -588,6 +620,43 @@ fn write_pod(out: &mut String, p: &PodGen, sizes: &[(u32, u32, u32)]) {
     }
     if p.placement >= 2 {
         writeln!(out, "node-selector = {{ tier = \"special\" }}").unwrap();
+    }
+    let key = |zone: bool| if zone { "zone" } else { "node" };
+    if let Some((zone, skew, hard, min_domains, honor)) = p.spread {
+        let when = if hard {
+            "DoNotSchedule"
+        } else {
+            "ScheduleAnyway"
+        };
+        let mut extra = String::new();
+        if let (true, Some(m)) = (hard, min_domains) {
+            write!(extra, ", min-domains = {m}").unwrap();
+        }
+        if honor {
+            extra.push_str(", node-taints-policy = \"Honor\"");
+        }
+        writeln!(
+            out,
+            "topology-spread = [{{ max-skew = {skew}, topology-key = \"{}\", when-unsatisfiable = \"{when}\"{extra} }}]",
+            key(zone)
+        )
+        .unwrap();
+    }
+    if let Some((zone, required)) = p.anti {
+        let term = if required {
+            "type = \"required\"".to_string()
+        } else {
+            "type = \"preferred\", weight = 50".to_string()
+        };
+        writeln!(
+            out,
+            "anti-affinity = [{{ topology-key = \"{}\", {term} }}]",
+            key(zone)
+        )
+        .unwrap();
+    }
+    if p.never_preempt {
+        writeln!(out, "preemption-policy = \"Never\"").unwrap();
     }
 }
 
@@ -1097,6 +1166,35 @@ fn check_step(sim: &Simulation, last: SimTime) -> Result<(), String> {
         if blocked {
             return Err(format!("pod {} on {} despite a taint", p.id.0, n.name));
         }
+        // Required anti-affinity: never two pods of the owner in one domain.
+        for a in spec.constraints.anti_affinity.iter().filter(|a| a.required) {
+            let same = c
+                .pods
+                .iter()
+                .filter(|q| q.owner == p.owner && q.id != p.id)
+                .filter_map(|q| q.node)
+                .filter(|&m| match a.key {
+                    TopologyKey::Node => m == node,
+                    TopologyKey::Zone => c.node(m).zone == n.zone,
+                })
+                .count();
+            if same > 0 {
+                return Err(format!(
+                    "pod {} on {} shares its {} with {same} pod(s) of its owner despite required anti-affinity",
+                    p.id.0, n.name, a.key
+                ));
+            }
+        }
+    }
+    for p in &c.pods {
+        if let Some(node) = c.nominations.node_of(p.id) {
+            if p.phase != PodPhase::Pending || c.node(node).removed && p.node.is_some() {
+                return Err(format!(
+                    "pod {} ({:?}) nominated to {}",
+                    p.id.0, p.phase, node.0
+                ));
+            }
+        }
     }
     Ok(())
 }
@@ -1111,10 +1209,17 @@ fn no_pending_pod_fits(c: &Cluster) -> Result<(), String> {
         .iter()
         .map(|f| podsim::policy::make_filter(f).unwrap())
         .collect();
+    let mut cycle = CycleState::default();
     for p in c.pods.iter().filter(|p| p.phase == PodPhase::Pending) {
         let spec = c.spec(p.spec);
+        let who = PodRef {
+            owner: p.owner,
+            id: Some(p.id),
+        };
+        cycle.prefilter(c, spec, who);
+        let view = ClusterView::new(c, who, &cycle);
         for n in c.nodes.iter().filter(|n| n.up && !n.removed) {
-            if filters.iter().all(|f| f.filter(spec, n).is_ok()) {
+            if filters.iter().all(|f| f.filter(spec, n, &view).is_ok()) {
                 return Err(format!(
                     "pod {} (pending since {}) fits on {} (free {:?}, {} pods)",
                     p.id.0,
@@ -1345,7 +1450,10 @@ fn check_run(sc: &Scenario, policy: &str, seed: u64) -> Result<RunResult, String
         .filter(|v| {
             let last = v.last().unwrap();
             v.len() as u32 == limit + 1
-                && matches!(last.outcome, Outcome::Failed | Outcome::Evicted)
+                && matches!(
+                    last.outcome,
+                    Outcome::Failed | Outcome::Evicted | Outcome::Preempted
+                )
         })
         .count() as u64;
     if s.evictions + lost_at_end != s.pods_evicted + s.pods_failed {
@@ -1435,7 +1543,8 @@ fn check_run(sc: &Scenario, policy: &str, seed: u64) -> Result<RunResult, String
         + s.pods_pending_at_end
         + s.pods_failed
         + s.pods_evicted
-        + s.pods_deleted;
+        + s.pods_deleted
+        + s.pods_preempted;
     if s.pods_submitted != sum || s.pods_submitted != r.pods.len() as u64 {
         return Err(format!(
             "submitted {} but outcomes sum to {sum} and there are {} records: {s:?}",
@@ -1451,6 +1560,7 @@ fn check_run(sc: &Scenario, policy: &str, seed: u64) -> Result<RunResult, String
         (Outcome::Failed, s.pods_failed),
         (Outcome::Evicted, s.pods_evicted),
         (Outcome::Deleted, s.pods_deleted),
+        (Outcome::Preempted, s.pods_preempted),
     ];
     for (o, n) in by_outcome {
         if count(o) != n {
@@ -1534,9 +1644,9 @@ fn check_run(sc: &Scenario, policy: &str, seed: u64) -> Result<RunResult, String
                     return err("a job pod deleted");
                 }
             }
-            Outcome::Failed | Outcome::Evicted => {
+            Outcome::Failed | Outcome::Evicted | Outcome::Preempted => {
                 if p.bind.is_none() {
-                    return err("failed or evicted but never bound");
+                    return err("failed, evicted or preempted but never bound");
                 }
             }
         }
@@ -1678,9 +1788,11 @@ proptest! {
 }
 
 /// The generator must produce scenarios that do something: check a fixed
-/// sample has failures, evictions, completions and pending pods somewhere.
+/// sample has failures, evictions, preemptions, completions and pending pods
+/// somewhere.
 #[test]
 fn generator_covers_interesting_cases() {
+    const SAMPLES: usize = 160;
     use proptest::strategy::ValueTree;
     use proptest::test_runner::{RngAlgorithm, TestRng, TestRunner};
     let mut runner = TestRunner::new_with_rng(
@@ -1689,7 +1801,7 @@ fn generator_covers_interesting_cases() {
     );
     let strategy = scenario_gen();
     let mut totals = BTreeMap::<&str, u64>::new();
-    for _ in 0..160 {
+    for _ in 0..SAMPLES {
         let g = strategy.new_tree(&mut runner).unwrap().current();
         let sc = Scenario::parse(&render(&g), "prop.toml").unwrap();
         let r = check_run(&sc, POLICIES[g.policy], g.seed).unwrap();
@@ -1744,6 +1856,7 @@ fn generator_covers_interesting_cases() {
                 "autoscaler-scale-down",
                 r.log.iter().filter(|e| e.kind == "scale-down").count() as u64,
             ),
+            ("preempted", s.pods_preempted),
         ] {
             *totals.entry(k).or_default() += v;
         }
@@ -1782,11 +1895,14 @@ fn generator_covers_interesting_cases() {
     }
     println!("{totals:?}");
     for (k, v) in &totals {
-        assert!(*v > 0, "no {k} in 160 generated scenarios: {totals:?}");
+        assert!(
+            *v > 0,
+            "no {k} in {SAMPLES} generated scenarios: {totals:?}"
+        );
     }
     assert_eq!(
         totals.len(),
-        8 + 3 + 2 + 7 + 7 + 1 + 7 + 2,
+        8 + 3 + 2 + 7 + 7 + 1 + 7 + 2 + 1,
         "a kind never generated: {totals:?}"
     );
 }

@@ -1,6 +1,6 @@
 //! Pods: their scheduling requirements (a shared [`PodSpec`]) and their lifecycle.
 
-use super::{NodeId, Resources, Toleration};
+use super::{Constraints, NodeId, Resources, Toleration};
 use crate::engine::SimTime;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -31,6 +31,8 @@ pub struct PodSpec {
     pub node_selector: BTreeMap<String, String>,
     /// Time from bind to running (image pull, container start).
     pub startup: SimTime,
+    /// Topology spread, anti-affinity and preemption policy (default: none).
+    pub constraints: Constraints,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -81,6 +83,8 @@ pub enum Outcome {
     Failed,
     /// Deleted by its controller when a service scaled down.
     Deleted,
+    /// Evicted by the scheduler to make room for a higher-priority pod.
+    Preempted,
 }
 
 impl Outcome {
@@ -92,6 +96,7 @@ impl Outcome {
             Self::Evicted => "evicted",
             Self::Failed => "failed",
             Self::Deleted => "deleted",
+            Self::Preempted => "preempted",
         }
     }
 }

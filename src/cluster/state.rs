@@ -3,7 +3,10 @@
 //! Every mutation goes through a method here so the running totals (what the
 //! metrics integrate over time) can never disagree with the nodes and pods.
 
-use super::{Node, NodeId, Pod, PodId, PodPhase, PodSpec, Resources, SpecId};
+use super::topology::Contribution;
+use super::{
+    Node, NodeId, Nominations, Pod, PodId, PodPhase, PodSpec, Resources, SpecId, TopologyIndex,
+};
 
 /// Running totals kept in step with every change.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -29,6 +32,12 @@ pub struct Cluster {
     /// Slots of ended pods, ready for reuse.
     free: Vec<PodId>,
     next_serial: u64,
+    /// Pods per owner, node and zone, for topology spread and anti-affinity.
+    pub topology: TopologyIndex,
+    /// Pods nominated to a node by preemption, waiting for its victims to leave.
+    pub nominations: Nominations,
+    /// Bound pods per priority (for preemption: are there lower-priority pods at all?).
+    bound_priorities: std::collections::BTreeMap<i32, u32>,
 }
 
 impl Cluster {
@@ -75,6 +84,7 @@ impl Cluster {
         node.requested = Resources::ZERO;
         node.requested_for_scoring = Resources::ZERO;
         node.pods.clear();
+        self.topology.add_node(&node.zone);
         self.totals.up_capacity.add(&node.allocatable);
         self.nodes.push(node);
         id
@@ -109,11 +119,17 @@ impl Cluster {
     /// Ends a pod for good: unbinds it if bound and frees its slot. The
     /// caller records it first.
     pub fn release_pod(&mut self, pod: PodId) {
+        self.nominations.remove(pod);
         self.unbind(pod);
         self.set_phase(pod, PodPhase::Done);
         let p = &mut self.pods[pod.index()];
         p.epoch = p.epoch.wrapping_add(1);
         self.free.push(pod);
+    }
+
+    /// The lowest priority of any bound pod.
+    pub fn lowest_bound_priority(&self) -> Option<i32> {
+        self.bound_priorities.keys().next().copied()
     }
 
     /// How many pods were ever created.
@@ -144,7 +160,15 @@ impl Cluster {
         if let Some(c) = self.counter(phase) {
             *c += 1;
         }
+        let before = Contribution::of(&self.pods[pod.index()]);
         self.pods[pod.index()].phase = phase;
+        self.topology_moved(pod, before);
+    }
+
+    /// Tells the topology index that `pod` changed from `before`.
+    fn topology_moved(&mut self, pod: PodId, before: Contribution) {
+        let p = &self.pods[pod.index()];
+        self.topology.update(p.owner, before, Contribution::of(p));
     }
 
     /// The live-phase counter for `phase`; ended pods are not counted.
@@ -163,6 +187,10 @@ impl Cluster {
     pub fn bind(&mut self, pod: PodId, node: NodeId) {
         let spec = self.pods[pod.index()].spec;
         let req = self.specs[spec.0 as usize].requests;
+        *self
+            .bound_priorities
+            .entry(self.specs[spec.0 as usize].priority)
+            .or_insert(0) += 1;
         let n = &mut self.nodes[node.index()];
         n.requested.add(&req);
         n.requested_for_scoring.add(&req.non_zero_for_scoring());
@@ -171,18 +199,29 @@ impl Cluster {
         if n.up {
             self.totals.up_requested.add(&req);
         }
+        let before = Contribution::of(&self.pods[pod.index()]);
         let p = &mut self.pods[pod.index()];
         p.node = Some(node);
         p.last_node = Some(node);
+        self.topology_moved(pod, before);
     }
 
     /// Releases a pod's requests from its node.
     pub fn unbind(&mut self, pod: PodId) {
+        let before = Contribution::of(&self.pods[pod.index()]);
         let Some(node) = self.pods[pod.index()].node.take() else {
             return;
         };
+        self.topology_moved(pod, before);
         let spec = self.pods[pod.index()].spec;
         let req = self.specs[spec.0 as usize].requests;
+        let prio = self.specs[spec.0 as usize].priority;
+        if let Some(c) = self.bound_priorities.get_mut(&prio) {
+            *c -= 1;
+            if *c == 0 {
+                self.bound_priorities.remove(&prio);
+            }
+        }
         let n = &mut self.nodes[node.index()];
         n.requested.sub(&req);
         n.requested_for_scoring.sub(&req.non_zero_for_scoring());
@@ -273,6 +312,6 @@ impl Cluster {
                 self.totals
             ));
         }
-        Ok(())
+        self.topology.check(&self.pods, self.nodes.len())
     }
 }

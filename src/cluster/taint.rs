@@ -68,6 +68,26 @@ impl Toleration {
     }
 }
 
+/// The taint Kubernetes puts on a cordoned node: `node.kubernetes.io/unschedulable:NoSchedule`.
+pub static UNSCHEDULABLE_TAINT: std::sync::LazyLock<Taint> = std::sync::LazyLock::new(|| Taint {
+    key: "node.kubernetes.io/unschedulable".to_string(),
+    value: String::new(),
+    effect: TaintEffect::NoSchedule,
+});
+
+/// The taint the node controller puts on a node that stopped reporting
+/// (NotReady in podsim): `node.kubernetes.io/unreachable:NoSchedule`.
+pub static UNREACHABLE_TAINT: std::sync::LazyLock<Taint> = std::sync::LazyLock::new(|| Taint {
+    key: "node.kubernetes.io/unreachable".to_string(),
+    value: String::new(),
+    effect: TaintEffect::NoSchedule,
+});
+
+/// Whether some toleration tolerates `taint`.
+pub fn tolerated(tolerations: &[Toleration], taint: &Taint) -> bool {
+    tolerations.iter().any(|t| t.tolerates(taint))
+}
+
 const EFFECTS: &str = "NoSchedule, PreferNoSchedule, NoExecute";
 
 /// Parses `key[=value]:Effect`.

@@ -161,10 +161,19 @@ impl Simulation<'_> {
             })
             .collect();
         let filters = &self.scheduler.profile.filters;
+        // The what-if check on a node that does not exist yet runs the
+        // node-local filters only (see `autoscaler::node_local_filter`).
+        let cycle = crate::policy::CycleState::default();
+        let view = crate::policy::ClusterView::new(
+            &self.cluster,
+            crate::policy::PodRef { owner: 0, id: None },
+            &cycle,
+        );
         let fit = |template: &Node, g: &PodGroup| {
             filters
                 .iter()
-                .all(|f| f.filter(self.cluster.spec(g.spec), template).is_ok())
+                .filter(|f| crate::policy::autoscaler::node_local_filter(f.name()))
+                .all(|f| f.filter(self.cluster.spec(g.spec), template, &view).is_ok())
         };
         // Pods that will fit on nodes already on their way wait for them.
         for (p, t) in st.templates.iter().enumerate() {

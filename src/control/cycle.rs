@@ -1,10 +1,34 @@
 //! The scheduling cycle: take pending pods by priority then arrival, ask the
 //! scheduler for a node, bind.
 
-use crate::cluster::{NodeId, PodId, PodKind, PodPhase, SpecId};
+use super::preemption::Preempted;
+use super::queue::Stamp;
+use crate::cluster::{Cluster, NodeId, PodId, PodKind, PodPhase, SpecId};
+use crate::policy::PodRef;
 use crate::simulation::{Event, Role, Simulation};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+
+/// What the cycle tries next: the front pod of a spec group, or a pod set
+/// aside from its group (nominated by preemption).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Head {
+    Group(SpecId),
+    Aside(PodId),
+}
+
+/// The state a failure of a pod of `spec` is recorded under: the capacity
+/// epoch, and for pods with hard topology constraints their owner's
+/// topology version.
+fn stamp_of(cluster: &Cluster, epoch: u64, spec: SpecId, owner: Option<u32>) -> Stamp {
+    let topology = match owner {
+        Some(o) if cluster.spec(spec).constraints.has_hard_topology() => {
+            cluster.topology.version(o)
+        }
+        _ => 0,
+    };
+    Stamp { epoch, topology }
+}
 
 impl Simulation<'_> {
     /// Asks for a scheduling cycle at the current time, after the events
@@ -24,40 +48,208 @@ impl Simulation<'_> {
 
     pub(crate) fn schedule_cycle(&mut self) {
         self.cycle_scheduled = false;
-        let epoch = self.capacity_epoch;
-        // Heads of the spec groups, highest priority then earliest pod first.
-        let mut heads: BinaryHeap<Reverse<(i64, u64, SpecId)>> = BinaryHeap::new();
-        let groups: Vec<SpecId> = self.pending.ready_groups(epoch).collect();
+        // Heads of the spec groups and set-aside pods, highest priority then
+        // earliest pod first.
+        let mut heads: BinaryHeap<Reverse<(i64, u64, Head)>> = BinaryHeap::new();
+        let groups = {
+            let (cluster, epoch) = (&self.cluster, self.capacity_epoch);
+            self.pending.take_ready_groups(|spec, front| {
+                stamp_of(cluster, epoch, spec, Some(cluster.pod(front).owner))
+            })
+        };
         for spec in groups {
             self.push_head(&mut heads, spec);
         }
-        while let Some(Reverse((_, _, spec))) = heads.pop() {
-            let Some(pod) = self.pending.front(spec) else {
-                continue;
-            };
-            if self.cluster.pod(pod).phase != PodPhase::Pending {
-                self.pending.pop_front(spec);
-                self.push_head(&mut heads, spec);
-                continue;
+        let aside = {
+            let (cluster, epoch) = (&self.cluster, self.capacity_epoch);
+            self.pending
+                .take_ready_aside(|spec, owner| stamp_of(cluster, epoch, spec, Some(owner)))
+        };
+        for pod in aside {
+            self.push_aside(&mut heads, pod);
+        }
+        while let Some(Reverse((_, _, head))) = heads.pop() {
+            match head {
+                Head::Group(spec) => self.try_group_head(&mut heads, spec),
+                Head::Aside(pod) => self.try_aside(&mut heads, pod),
             }
-            let pod_spec = &self.cluster.specs[spec.0 as usize];
-            match self.scheduler.select(pod_spec, &self.cluster.nodes) {
-                Ok(node) => {
-                    self.pending.pop_front(spec);
-                    self.bind(pod, node);
-                    self.push_head(&mut heads, spec);
+        }
+        // Changes of topology counts made by this cycle's binds were
+        // followed up within it.
+        self.cluster.topology.take_changed();
+    }
+
+    /// Tries the front pod of a group: bind it, or preempt for it, or set
+    /// the group aside.
+    fn try_group_head(&mut self, heads: &mut BinaryHeap<Reverse<(i64, u64, Head)>>, spec: SpecId) {
+        let Some(pod) = self.pending.front(spec) else {
+            return;
+        };
+        if self.cluster.pod(pod).phase != PodPhase::Pending {
+            self.pending.pop_front(spec);
+            self.push_head(heads, spec);
+            return;
+        }
+        let who = self.pod_ref(pod);
+        let pod_spec = &self.cluster.specs[spec.0 as usize];
+        match self.scheduler.select(pod_spec, who, &self.cluster) {
+            Ok(node) => {
+                self.pending.pop_front(spec);
+                self.bind(pod, node);
+                self.after_bind(heads, pod);
+                self.push_head(heads, spec);
+            }
+            Err(why) => match self.try_preempt(pod) {
+                Preempted::Nominated => {
+                    let stamp = self.stamp_for(pod);
+                    let topo = self.cluster.spec(spec).constraints.has_hard_topology();
+                    self.pending
+                        .set_aside(spec, pod, who.owner, stamp, self.now, topo);
+                    self.push_head(heads, spec);
+                    self.retry_touched(heads);
                 }
-                Err(why) => self.pending.mark_failed(spec, epoch, why.0),
+                Preempted::Waiting(_) | Preempted::NotHelpful => {
+                    let stamp = self.stamp_for(pod);
+                    let flushable = self.flushable(pod);
+                    let topo = self
+                        .cluster
+                        .spec(spec)
+                        .constraints
+                        .has_hard_topology()
+                        .then_some(who.owner);
+                    self.pending
+                        .mark_failed(spec, stamp, self.now, flushable, topo, why.0);
+                    if flushable {
+                        self.schedule_flush();
+                    }
+                }
+            },
+        }
+    }
+
+    /// Tries a set-aside pod: its nominated node first, then every node,
+    /// then preemption again.
+    fn try_aside(&mut self, heads: &mut BinaryHeap<Reverse<(i64, u64, Head)>>, pod: PodId) {
+        if self.cluster.pod(pod).phase != PodPhase::Pending {
+            self.pending.remove_aside(pod);
+            return;
+        }
+        let who = self.pod_ref(pod);
+        let spec = self.cluster.pod(pod).spec;
+        if let Some(node) = self.cluster.nominations.node_of(pod) {
+            let pod_spec = &self.cluster.specs[spec.0 as usize];
+            if self.scheduler.fits(pod_spec, who, &self.cluster, node) {
+                self.pending.remove_aside(pod);
+                self.bind(pod, node);
+                self.after_bind(heads, pod);
+                return;
+            }
+        }
+        let pod_spec = &self.cluster.specs[spec.0 as usize];
+        match self.scheduler.select(pod_spec, who, &self.cluster) {
+            Ok(node) => {
+                self.pending.remove_aside(pod);
+                self.bind(pod, node);
+                self.after_bind(heads, pod);
+            }
+            Err(why) => {
+                let outcome = self.try_preempt(pod);
+                self.retry_touched(heads);
+                let reason = match &outcome {
+                    Preempted::Waiting(r) => r.clone(),
+                    Preempted::Nominated => self.nominated_reason(pod),
+                    Preempted::NotHelpful => {
+                        if self.cluster.nominations.remove(pod).is_some() {
+                            self.capacity_grew();
+                        }
+                        why.0
+                    }
+                };
+                let stamp = self.stamp_for(pod);
+                let flushable = matches!(outcome, Preempted::NotHelpful) && self.flushable(pod);
+                // Whatever preemption did, the pod may fit elsewhere once its
+                // owner's counts change (kube-scheduler requeues it on pod events).
+                let topo = self.cluster.spec(spec).constraints.has_hard_topology();
+                self.pending
+                    .mark_aside_failed(pod, stamp, self.now, flushable, topo, reason);
+                if flushable {
+                    self.schedule_flush();
+                }
             }
         }
     }
 
+    /// After a bind: the pod's nomination is done with, and pods of the same
+    /// owner that failed a spread or anti-affinity filter may fit now (the
+    /// bind can raise the minimum count over domains).
+    fn after_bind(&mut self, heads: &mut BinaryHeap<Reverse<(i64, u64, Head)>>, pod: PodId) {
+        match self.cluster.nominations.node_of(pod) {
+            Some(n) if Some(n) == self.cluster.pod(pod).node => {
+                self.cluster.nominations.fulfil(pod)
+            }
+            Some(_) => {
+                self.cluster.nominations.remove(pod);
+            }
+            None => {}
+        }
+        let owner = self.cluster.pod(pod).owner;
+        self.retry_topology(heads, owner);
+    }
+
+    /// Pods of owners whose pods preemption just evicted may fit now.
+    fn retry_touched(&mut self, heads: &mut BinaryHeap<Reverse<(i64, u64, Head)>>) {
+        for owner in std::mem::take(&mut self.placement.touched_owners) {
+            self.retry_topology(heads, owner);
+        }
+    }
+
+    /// Queues again the failed groups and set-aside pods of `owner` whose
+    /// spread or anti-affinity filters may now pass.
+    fn retry_topology(&mut self, heads: &mut BinaryHeap<Reverse<(i64, u64, Head)>>, owner: u32) {
+        if !self.cluster.topology.is_tracked(owner) {
+            return;
+        }
+        let version = self.cluster.topology.version(owner);
+        let (specs, pods) = self.pending.take_topology_retries(owner, version);
+        for spec in specs {
+            self.push_head(heads, spec);
+        }
+        for p in pods {
+            self.push_aside(heads, p);
+        }
+    }
+
+    /// The owner and id of a pod, as the plugins see it.
+    pub(crate) fn pod_ref(&self, pod: PodId) -> PodRef {
+        PodRef {
+            owner: self.cluster.pod(pod).owner,
+            id: Some(pod),
+        }
+    }
+
+    /// The state a failure of `pod` is recorded under.
+    fn stamp_for(&self, pod: PodId) -> Stamp {
+        let p = self.cluster.pod(pod);
+        stamp_of(&self.cluster, self.capacity_epoch, p.spec, Some(p.owner))
+    }
+
     /// Queues the head of a spec group, keyed by priority then creation order.
-    fn push_head(&self, heads: &mut BinaryHeap<Reverse<(i64, u64, SpecId)>>, spec: SpecId) {
+    fn push_head(&self, heads: &mut BinaryHeap<Reverse<(i64, u64, Head)>>, spec: SpecId) {
         if let Some(pod) = self.pending.front(spec) {
             let prio = self.cluster.spec(spec).priority as i64;
-            heads.push(Reverse((-prio, self.cluster.pod(pod).serial, spec)));
+            heads.push(Reverse((
+                -prio,
+                self.cluster.pod(pod).serial,
+                Head::Group(spec),
+            )));
         }
+    }
+
+    /// Queues a set-aside pod.
+    fn push_aside(&self, heads: &mut BinaryHeap<Reverse<(i64, u64, Head)>>, pod: PodId) {
+        let p = self.cluster.pod(pod);
+        let prio = self.cluster.spec(p.spec).priority as i64;
+        heads.push(Reverse((-prio, p.serial, Head::Aside(pod))));
     }
 
     /// Binds a pending pod. On a live machine it starts (after `startup`); on

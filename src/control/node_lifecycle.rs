@@ -58,6 +58,7 @@ impl Simulation<'_> {
         }
         n.api_ready = false;
         let name = n.name.clone();
+        self.topology_domains_changed();
         let timeout = self.scenario.control.eviction_timeout;
         self.rec.log(
             self.now,
@@ -186,6 +187,7 @@ impl Simulation<'_> {
             name,
             format!("left the cluster; {stopped} pods stopped and are replaced"),
         );
+        self.topology_domains_changed();
     }
 
     pub(crate) fn drain_node(&mut self, node: NodeId) {
@@ -194,6 +196,7 @@ impl Simulation<'_> {
             return;
         }
         self.cluster.nodes[node.index()].unschedulable = true;
+        self.topology_domains_changed();
         let pods = self.cluster.node(node).pods.clone();
         let mut evicted = 0;
         let mut held = 0;

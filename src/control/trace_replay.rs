@@ -212,6 +212,10 @@ impl Simulation<'_> {
             tolerations: t.tolerations.clone(),
             node_selector: t.node_selector.clone(),
             startup: t.startup,
+            constraints: crate::cluster::Constraints {
+                preemption: t.preemption,
+                ..Default::default()
+            },
         });
         self.traces[i].specs.insert(key, id);
         id

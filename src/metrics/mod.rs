@@ -11,8 +11,8 @@ mod stats;
 mod summary;
 
 pub use pools::{pool_records, PoolRecord};
-pub use recorder::{LogEntry, Recorder, Sample};
-pub use records::{assemble, MemorySink, NodeRecord, PodRecord, PodSink, RunResult};
+pub use recorder::{LogEntry, Recorder, Sample, SkewTotals};
+pub use records::{assemble, MemorySink, NodeRecord, PodRecord, PodSink, RunResult, ServiceSpread};
 pub use service_load::ServiceSample;
 pub use services::{RecoverySummary, ServiceHealth, ServiceRecord};
 pub use stats::{mean_ci95, percentile_nearest_rank, t_quantile_975};

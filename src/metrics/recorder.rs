@@ -19,6 +19,21 @@ pub struct Sample {
     pub replicas_desired: u64,
     /// Nodes the cluster autoscaler requested that are not Ready yet.
     pub nodes_provisioning: u32,
+    /// Mean over services with desired replicas of their zone skew (max −
+    /// min running replicas over the zones they may run in).
+    pub zone_skew: f64,
+    /// The largest zone skew of any such service.
+    pub zone_skew_max: u32,
+    /// How many services the zone skew was taken over.
+    pub services_measured: u32,
+}
+
+/// A service's zone skew summed over the samples that measured it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SkewTotals {
+    pub sum: u64,
+    pub samples: u32,
+    pub max: u32,
 }
 
 /// A meaningful change, for `events.csv`, chart markers and explanations.
@@ -55,7 +70,7 @@ pub struct Recorder {
     pub tasks_failed: u64,
     pub events: u64,
     /// Pods recorded so far, by outcome (indexed by `Outcome as usize`).
-    pub outcomes: [u64; 6],
+    pub outcomes: [u64; 7],
     /// Wait (start − submit, seconds) of every pod that started.
     pub waits: Vec<f64>,
     /// Some service has a `load`: the demand columns of the summary apply.
@@ -73,6 +88,12 @@ pub struct Recorder {
     pub descheduler_evictions: u64,
     /// Pods evicted by the descheduler whose replacement got scheduled.
     pub migrations: u64,
+    /// Preemptions: pods nominated after evicting lower-priority pods.
+    pub preemptions: u64,
+    /// Work of job pods thrown away by preemption, in millicore·µs (part of `lost_work`).
+    pub preempted_work: u128,
+    /// Zone skew per scenario service, over the samples.
+    pub zone_skew: Vec<SkewTotals>,
 }
 
 impl Recorder {

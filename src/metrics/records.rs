@@ -49,6 +49,19 @@ pub struct NodeRecord {
     pub pods_at_end: u32,
 }
 
+/// One row of `zones.csv`: how one service was spread across zones.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceSpread {
+    pub service: String,
+    /// Samples taken while the service had desired replicas.
+    pub samples: u32,
+    /// Mean and largest zone skew over those samples (`None`: no sample).
+    pub zone_skew_mean: Option<f64>,
+    pub zone_skew_max: u32,
+    /// Running replicas per zone at the end, `zone=count` by zone name.
+    pub running_by_zone: String,
+}
+
 /// Everything one (policy, seed) run produced. `pods` holds the pod records
 /// when they were kept in memory, in the order the pods ended, then the pods
 /// still alive at the horizon in creation order; it is empty when they were
@@ -71,6 +84,8 @@ pub struct RunResult {
     pub services: Vec<ServiceRecord>,
     /// One record per pool (`pools.csv`).
     pub pools: Vec<PoolRecord>,
+    /// Per scenario service: its spread across zones.
+    pub spread: Vec<ServiceSpread>,
 }
 
 fn pct(num: u128, den: u128) -> f64 {
@@ -202,6 +217,24 @@ pub fn assemble(
         duplicated_pod_s: 0.0,
         nodes_added: pools.iter().map(|p| p.nodes_added as u64).sum(),
         nodes_removed: pools.iter().map(|p| p.nodes_removed as u64).sum(),
+        pods_preempted: count(Outcome::Preempted),
+        preemptions: rec.preemptions,
+        preempted_work_core_s: rec.preempted_work as f64 / 1e3 / 1e6,
+        zone_skew_mean: {
+            let measured: Vec<f64> = rec
+                .samples
+                .iter()
+                .filter(|s| s.services_measured > 0)
+                .map(|s| s.zone_skew)
+                .collect();
+            (!measured.is_empty()).then(|| measured.iter().sum::<f64>() / measured.len() as f64)
+        },
+        zone_skew_max: rec
+            .samples
+            .iter()
+            .map(|s| s.zone_skew_max as u64)
+            .max()
+            .unwrap_or(0),
     };
     RunResult {
         policy: policy.to_string(),
@@ -215,5 +248,6 @@ pub fn assemble(
         service_load: rec.service_samples,
         services: Vec::new(),
         pools,
+        spread: Vec::new(),
     }
 }

@@ -41,6 +41,11 @@ pub const SUMMARY_COLUMNS: &[&str] = &[
     "duplicated_pod_s",
     "nodes_added",
     "nodes_removed",
+    "pods_preempted",
+    "preemptions",
+    "preempted_work_core_s",
+    "zone_skew_mean",
+    "zone_skew_max",
 ];
 
 /// A run's headline numbers. Definitions are in `docs/outputs.md`.
@@ -94,6 +99,12 @@ pub struct SummaryRow {
     pub nodes_added: u64,
     /// Nodes removed (cluster autoscaler, remove-node, a trace).
     pub nodes_removed: u64,
+    pub pods_preempted: u64,
+    pub preemptions: u64,
+    pub preempted_work_core_s: f64,
+    /// `None` when no sample measured a service with desired replicas.
+    pub zone_skew_mean: Option<f64>,
+    pub zone_skew_max: u64,
 }
 
 fn f3(v: f64) -> String {
@@ -147,6 +158,11 @@ impl SummaryRow {
             f3(self.duplicated_pod_s),
             self.nodes_added.to_string(),
             self.nodes_removed.to_string(),
+            self.pods_preempted.to_string(),
+            self.preemptions.to_string(),
+            f3(self.preempted_work_core_s),
+            opt(self.zone_skew_mean),
+            self.zone_skew_max.to_string(),
         ]
     }
 
@@ -189,6 +205,11 @@ impl SummaryRow {
             "duplicated_pod_s" => self.duplicated_pod_s,
             "nodes_added" => self.nodes_added as f64,
             "nodes_removed" => self.nodes_removed as f64,
+            "pods_preempted" => self.pods_preempted as f64,
+            "preemptions" => self.preemptions as f64,
+            "preempted_work_core_s" => self.preempted_work_core_s,
+            "zone_skew_mean" => self.zone_skew_mean?,
+            "zone_skew_max" => self.zone_skew_max as f64,
             _ => return None,
         })
     }

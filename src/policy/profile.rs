@@ -75,6 +75,8 @@ pub struct ProfileSpec {
     pub tie_break: TieBreak,
     /// Share of nodes to search for feasible ones; 0 = Kubernetes' adaptive default.
     pub percentage_of_nodes_to_score: u32,
+    /// Run DefaultPreemption when a pod fits nowhere (Kubernetes' default: on).
+    pub preemption: bool,
 }
 
 /// A profile with its plugins built, ready to schedule.
@@ -85,6 +87,7 @@ pub struct Profile {
     pub select: Select,
     pub tie_break: TieBreak,
     pub percentage_of_nodes_to_score: u32,
+    pub preemption: bool,
 }
 
 impl std::fmt::Debug for Profile {

@@ -2,8 +2,14 @@
 //! an error listing the known ones, never a panic.
 
 use super::builtin as policies;
-use super::filter::{NodeReady, NodeSelector, NodeUnschedulable, ResourcesFit, TaintToleration};
-use super::score::{BalancedAllocation, LeastAllocated, MostAllocated, PreferNoScheduleTaints};
+use super::filter::{
+    InterPodAffinity, NodeReady, NodeSelector, NodeUnschedulable, PodTopologySpread, ResourcesFit,
+    TaintToleration,
+};
+use super::score::{
+    BalancedAllocation, InterPodAffinityScore, LeastAllocated, MostAllocated,
+    PodTopologySpreadScore, PreferNoScheduleTaints,
+};
 use super::{Filter, Profile, ProfileSpec, Scorer};
 
 /// A built-in policy: a name, one line saying what it prefers, and its profile.
@@ -61,6 +67,8 @@ const FILTERS: &[&str] = &[
     "resources-fit",
     "taint-toleration",
     "node-selector",
+    "pod-topology-spread",
+    "inter-pod-affinity",
 ];
 
 const SCORERS: &[&str] = &[
@@ -68,6 +76,8 @@ const SCORERS: &[&str] = &[
     "most-allocated",
     "balanced-allocation",
     "taint-toleration",
+    "pod-topology-spread",
+    "inter-pod-affinity",
 ];
 
 pub fn filter_names() -> &'static [&'static str] {
@@ -90,6 +100,8 @@ pub fn make_filter(name: &str) -> Option<Box<dyn Filter>> {
         "resources-fit" => Box::new(ResourcesFit),
         "taint-toleration" => Box::new(TaintToleration),
         "node-selector" => Box::new(NodeSelector),
+        "pod-topology-spread" => Box::new(PodTopologySpread),
+        "inter-pod-affinity" => Box::new(InterPodAffinity),
         _ => return None,
     })
 }
@@ -100,6 +112,8 @@ pub fn make_scorer(name: &str) -> Option<Box<dyn Scorer>> {
         "most-allocated" => Box::new(MostAllocated),
         "balanced-allocation" => Box::new(BalancedAllocation),
         "taint-toleration" => Box::new(PreferNoScheduleTaints),
+        "pod-topology-spread" => Box::new(PodTopologySpreadScore),
+        "inter-pod-affinity" => Box::new(InterPodAffinityScore),
         _ => return None,
     })
 }
@@ -153,5 +167,6 @@ pub fn resolve(name: &str, custom: &[ProfileSpec]) -> Result<Profile, String> {
         select: spec.select,
         tie_break: spec.tie_break,
         percentage_of_nodes_to_score: spec.percentage_of_nodes_to_score,
+        preemption: spec.preemption,
     })
 }

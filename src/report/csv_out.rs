@@ -286,6 +286,8 @@ pub fn write_run(dir: &Path, r: &RunResult) -> Result<(), OutputError> {
             "replicas_available",
             "replicas_desired",
             "nodes_provisioning",
+            "zone_skew",
+            "zone_skew_max",
         ],
         r.samples.iter().map(|s| {
             vec![
@@ -301,6 +303,8 @@ pub fn write_run(dir: &Path, r: &RunResult) -> Result<(), OutputError> {
                 s.replicas_running.to_string(),
                 s.replicas_desired.to_string(),
                 s.nodes_provisioning.to_string(),
+                format!("{:.3}", s.zone_skew),
+                s.zone_skew_max.to_string(),
             ]
         }),
     )?;
@@ -363,6 +367,27 @@ pub fn write_run(dir: &Path, r: &RunResult) -> Result<(), OutputError> {
                 p.nodes_removed.to_string(),
                 format!("{:.3}", p.node_hours),
                 format!("{:.2}", p.cost),
+            ]
+        }),
+    )?;
+    write_csv(
+        &dir.join("zones.csv"),
+        &[
+            "service",
+            "samples",
+            "zone_skew_mean",
+            "zone_skew_max",
+            "running_by_zone_at_end",
+        ],
+        r.spread.iter().map(|z| {
+            vec![
+                z.service.clone(),
+                z.samples.to_string(),
+                z.zone_skew_mean
+                    .map(|v| format!("{v:.3}"))
+                    .unwrap_or_default(),
+                z.zone_skew_max.to_string(),
+                z.running_by_zone.clone(),
             ]
         }),
     )?;

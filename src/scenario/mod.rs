@@ -7,6 +7,7 @@
 
 mod error;
 pub mod failure;
+mod placement;
 pub mod raw;
 // A scenario error is built at most once per file read; its size on the cold path does not matter.
 mod autoscaler;
@@ -19,7 +20,7 @@ pub use error::{field_path_at, inline_path_at, ScenarioError};
 pub use failure::{Batch, FailureModel, FailurePlan, FailureTarget, PlannedFailure};
 pub use values::{parse_rate, Cpu, Dur, Mem, Rate};
 
-use crate::cluster::{Resources, Taint, Toleration};
+use crate::cluster::{Constraints, Resources, Taint, Toleration};
 use crate::engine::SimTime;
 use crate::policy::ProfileSpec;
 use crate::workload::trace::{ReplayOptions, Scales, TraceFiles, TraceFormat};
@@ -45,6 +46,8 @@ pub struct TraceSpec {
     pub startup: SimTime,
     pub tolerations: Vec<Toleration>,
     pub node_selector: BTreeMap<String, String>,
+    /// Whether the trace's pods may preempt lower-priority pods.
+    pub preemption: crate::cluster::PreemptionPolicy,
 }
 
 /// Kubernetes' defaults for the control plane's timings (see `docs/kubernetes-model.md`).
@@ -65,6 +68,10 @@ pub struct ControlPlaneConfig {
     pub hpa_sync_period: SimTime,
     /// The HPA holds the count while |usage ratio − 1| is at most this (0.1).
     pub hpa_tolerance: f64,
+    /// A pod that could preempt but found no victims is retried after this
+    /// long even if nothing else changed (kube-scheduler's
+    /// `podMaxInUnschedulablePodsDuration`, 5 min).
+    pub pod_max_in_unschedulable: SimTime,
 }
 
 impl Default for ControlPlaneConfig {
@@ -78,6 +85,7 @@ impl Default for ControlPlaneConfig {
             job_backoff_limit: 6,
             hpa_sync_period: SimTime::from_secs(15),
             hpa_tolerance: 0.1,
+            pod_max_in_unschedulable: SimTime::from_mins(5),
         }
     }
 }
@@ -106,6 +114,8 @@ pub struct PodTemplate {
     pub startup: SimTime,
     pub tolerations: Vec<Toleration>,
     pub node_selector: BTreeMap<String, String>,
+    /// Topology spread, anti-affinity and preemption policy.
+    pub constraints: Constraints,
 }
 
 /// A long-running workload whose controller keeps `replicas` pods.

@@ -61,6 +61,7 @@ pub struct RawTrace {
     pub tolerations: Vec<Spanned<String>>,
     #[serde(default)]
     pub node_selector: BTreeMap<String, String>,
+    pub preemption_policy: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -74,6 +75,7 @@ pub struct RawControlPlane {
     pub job_backoff_limit: Option<u32>,
     pub hpa_sync_period: Option<Spanned<Dur>>,
     pub hpa_tolerance: Option<Spanned<f64>>,
+    pub pod_max_in_unschedulable: Option<Spanned<Dur>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -114,6 +116,11 @@ pub struct RawService {
     pub hpa: Option<Spanned<RawHpa>>,
     pub min_available: Option<Spanned<IntOrPercent>>,
     pub max_skew: Option<Spanned<u32>>,
+    #[serde(default)]
+    pub topology_spread: Vec<RawSpread>,
+    #[serde(default)]
+    pub anti_affinity: Vec<RawAntiAffinity>,
+    pub preemption_policy: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -131,8 +138,34 @@ pub struct RawJob {
     pub tolerations: Vec<Spanned<String>>,
     #[serde(default)]
     pub node_selector: BTreeMap<String, String>,
+    #[serde(default)]
+    pub topology_spread: Vec<RawSpread>,
+    #[serde(default)]
+    pub anti_affinity: Vec<RawAntiAffinity>,
+    pub preemption_policy: Option<Spanned<String>>,
     pub arrival: Spanned<RawArrival>,
     pub duration: Spanned<RawDist>,
+}
+
+/// One `topology-spread` entry of a service or job.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawSpread {
+    pub max_skew: Spanned<i64>,
+    pub topology_key: Spanned<String>,
+    pub when_unsatisfiable: Spanned<String>,
+    pub min_domains: Option<Spanned<i64>>,
+    pub node_taints_policy: Option<Spanned<String>>,
+}
+
+/// One `anti-affinity` entry of a service or job.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawAntiAffinity {
+    pub topology_key: Spanned<String>,
+    #[serde(rename = "type")]
+    pub kind: Spanned<String>,
+    pub weight: Option<Spanned<i64>>,
 }
 
 /// One entry of a job's `sizes` table.
@@ -217,6 +250,7 @@ pub struct RawProfile {
     pub select: Option<Spanned<String>>,
     pub tie_break: Option<Spanned<String>>,
     pub percentage_of_nodes_to_score: Option<Spanned<u32>>,
+    pub preemption: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]

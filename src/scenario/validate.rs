@@ -14,7 +14,7 @@ mod descheduler;
 mod failures;
 mod hpa;
 
-struct Ctx<'a> {
+pub(super) struct Ctx<'a> {
     file: &'a str,
     text: &'a str,
     /// Relative paths in the file are resolved against this folder.
@@ -22,7 +22,7 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn err(
+    pub(super) fn err(
         &self,
         span: Range<usize>,
         field: impl Into<String>,
@@ -136,6 +136,17 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
             job_backoff_limit: c.job_backoff_limit.unwrap_or(d.job_backoff_limit),
             hpa_sync_period: hpa::sync_period(cx, &c, d.hpa_sync_period)?,
             hpa_tolerance: hpa::tolerance(cx, &c, d.hpa_tolerance)?,
+            pod_max_in_unschedulable: match &c.pod_max_in_unschedulable {
+                Some(v) if v.get_ref().0 == SimTime::ZERO => {
+                    return Err(cx.err(
+                        v.span(),
+                        "control-plane.pod-max-in-unschedulable",
+                        "must be longer than zero",
+                    ))
+                }
+                Some(v) => v.get_ref().0,
+                None => d.pod_max_in_unschedulable,
+            },
         };
         if cfg.job_backoff_max < cfg.job_backoff_base {
             let msg = "must be at least job-backoff-base";
@@ -278,6 +289,7 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
             startup: startup.map_or(SimTime::ZERO, |d| d.0),
             tolerations: tols,
             node_selector: node_selector.clone(),
+            constraints: Default::default(),
         })
     };
     let mut check_owner = |n: &Spanned<String>, field: String| -> Result<String, ScenarioError> {
@@ -302,18 +314,26 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
     for (i, s) in raw.services.iter().enumerate() {
         let name = check_owner(&s.name, format!("services[{i}].name"))?;
         let (min_available, max_skew) = descheduler::service_keys(cx, i, s)?;
+        let mut template = template(
+            "services",
+            i,
+            Resources::new(s.cpu.0, s.memory.0),
+            s.priority,
+            s.startup,
+            &s.tolerations,
+            &s.node_selector,
+        )?;
+        template.constraints = super::placement::constraints(
+            cx,
+            &format!("services[{i}]"),
+            &s.topology_spread,
+            &s.anti_affinity,
+            s.preemption_policy.as_ref(),
+        )?;
         services.push(Service {
             name,
             replicas: s.replicas,
-            template: template(
-                "services",
-                i,
-                Resources::new(s.cpu.0, s.memory.0),
-                s.priority,
-                s.startup,
-                &s.tolerations,
-                &s.node_selector,
-            )?,
+            template,
             load: hpa::load(cx, i, s.load.as_ref())?,
             hpa: hpa::hpa(cx, i, s)?,
             min_available,
@@ -327,18 +347,26 @@ fn build(cx: &Ctx, raw: RawScenario, text: &str) -> Result<Scenario, ScenarioErr
         let arrival = arrival(cx, i, &j.arrival)?;
         let duration = dist(cx, i, &j.duration, seed, &name)?;
         let sizes = sizes(cx, i, j)?;
+        let mut template = template(
+            "jobs",
+            i,
+            sizes[0].requests,
+            j.priority,
+            j.startup,
+            &j.tolerations,
+            &j.node_selector,
+        )?;
+        template.constraints = super::placement::constraints(
+            cx,
+            &format!("jobs[{i}]"),
+            &j.topology_spread,
+            &j.anti_affinity,
+            j.preemption_policy.as_ref(),
+        )?;
         jobs.push(Job {
             name,
             count: j.count,
-            template: template(
-                "jobs",
-                i,
-                sizes[0].requests,
-                j.priority,
-                j.startup,
-                &j.tolerations,
-                &j.node_selector,
-            )?,
+            template,
             arrival,
             duration,
             sizes,
@@ -613,6 +641,14 @@ fn traces(cx: &Ctx, raw: &[RawTrace]) -> Result<Vec<TraceSpec>, ScenarioError> {
             startup: t.startup.map_or(SimTime::ZERO, |d| d.0),
             tolerations,
             node_selector: t.node_selector.clone(),
+            preemption: super::placement::constraints(
+                cx,
+                &format!("traces[{i}]"),
+                &[],
+                &[],
+                t.preemption_policy.as_ref(),
+            )?
+            .preemption,
         });
     }
     Ok(out)
@@ -1237,6 +1273,7 @@ fn profile(
         select,
         tie_break,
         percentage_of_nodes_to_score: pct,
+        preemption: p.preemption.unwrap_or(true),
     })
 }
 

@@ -65,6 +65,8 @@ pub enum Event {
     NodesProvisioned { pool: u32, count: u32 },
     /// A node the cluster autoscaler drained is removed.
     AutoscalerRemoveNode { node: NodeId },
+    /// `pod-max-in-unschedulable` is up for some pods that could preempt.
+    FlushUnschedulable,
 }
 
 /// The replica controller's view of one service.
@@ -173,6 +175,8 @@ pub struct Simulation<'s> {
     pub(crate) disruptions: crate::control::Disruptions,
     /// The cluster autoscaler's memory, when the scenario has node groups.
     pub(crate) autoscaler: Option<crate::control::AutoscalerState>,
+    /// Preemption and spread bookkeeping.
+    pub(crate) placement: crate::control::PlacementState,
 }
 
 fn spec_from(t: &PodTemplate) -> PodSpec {
@@ -182,6 +186,7 @@ fn spec_from(t: &PodTemplate) -> PodSpec {
         tolerations: t.tolerations.clone(),
         node_selector: t.node_selector.clone(),
         startup: t.startup,
+        constraints: t.constraints.clone(),
     }
 }
 
@@ -197,7 +202,8 @@ impl<'s> Simulation<'s> {
             now: SimTime::ZERO,
             queue: EventQueue::with_capacity(1024),
             cluster: Cluster::new(),
-            scheduler: Scheduler::new(profile, streams.stream("scheduler")),
+            scheduler: Scheduler::new(profile, streams.stream("scheduler"))
+                .with_preemption_rng(streams.stream("preemption")),
             pending: PendingQueue::default(),
             capacity_epoch: 0,
             cycle_scheduled: false,
@@ -223,6 +229,7 @@ impl<'s> Simulation<'s> {
                 .cluster_autoscaler
                 .as_ref()
                 .map(|_| crate::control::AutoscalerState::new(scenario, &streams)),
+            placement: Default::default(),
         };
         for (p, pool) in scenario.pools.iter().enumerate() {
             for _ in 0..pool.count {
@@ -286,6 +293,7 @@ impl<'s> Simulation<'s> {
         }
         sim.start_autoscaling();
         sim.start_descheduler();
+        sim.init_placement();
         Ok(sim)
     }
 
@@ -329,7 +337,7 @@ impl<'s> Simulation<'s> {
             priority: spec.priority,
             reason: if outcome == Outcome::Pending {
                 self.pending
-                    .reason(p.spec)
+                    .reason_for(p.spec, pod)
                     .unwrap_or("not yet tried by the scheduler")
                     .to_string()
             } else {
@@ -504,6 +512,7 @@ impl<'s> Simulation<'s> {
         }
         let pods = self.sink.close().map_err(RunError::Output)?;
         let disruptions = self.finish_disruptions();
+        let spread = self.spread_records();
         let mut result = assemble(
             &self.policy,
             self.seed,
@@ -514,6 +523,7 @@ impl<'s> Simulation<'s> {
             pods,
         );
         disruptions.apply(&mut result);
+        result.spread = spread;
         Ok(result)
     }
 
@@ -548,13 +558,16 @@ impl<'s> Simulation<'s> {
             Event::AutoscalerScan => self.autoscaler_scan(),
             Event::NodesProvisioned { pool, count } => self.nodes_provisioned(pool as usize, count),
             Event::AutoscalerRemoveNode { node } => self.autoscaler_remove_node(node),
+            Event::FlushUnschedulable => self.flush_unschedulable(),
         }
+        self.after_event();
     }
 
     /// Records samples for every sample time before `t`.
     fn take_samples_before(&mut self, t: SimTime) {
         while self.next_sample < t && self.next_sample <= self.scenario.horizon {
-            let s = self.sample(self.next_sample);
+            let mut s = self.sample(self.next_sample);
+            self.sample_zone_skew(&mut s);
             self.rec.samples.push(s);
             self.sample_services(self.next_sample);
             self.next_sample = self.next_sample.saturating_add(self.scenario.sample_every);
@@ -607,6 +620,9 @@ impl<'s> Simulation<'s> {
                 .autoscaler
                 .as_ref()
                 .map_or(0, |a| a.provisioning_total()),
+            zone_skew: 0.0,
+            zone_skew_max: 0,
+            services_measured: 0,
         }
     }
 }

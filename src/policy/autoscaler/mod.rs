@@ -47,3 +47,19 @@ pub fn template_node(pool_index: usize, pool: &Pool) -> Node {
         binds: 0,
     }
 }
+
+/// Whether a filter judges a node by the node and the pod alone. The
+/// autoscaler's what-if checks (will a pod fit on a node not created yet, or
+/// elsewhere once a node is gone) run only these: topology spread and pod
+/// anti-affinity are left out of its estimates, a simplification on top of
+/// the real autoscaler's (which runs every filter but no scorer).
+pub fn node_local_filter(name: &str) -> bool {
+    matches!(
+        name,
+        "node-unschedulable"
+            | "node-ready"
+            | "resources-fit"
+            | "taint-toleration"
+            | "node-selector"
+    )
+}

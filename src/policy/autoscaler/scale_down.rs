@@ -164,7 +164,17 @@ impl ScaleDownPlanner {
             {
                 continue;
             }
-            if !filters.iter().all(|f| f.filter(pod, d).is_ok()) {
+            let cycle = crate::policy::CycleState::default();
+            let view = crate::policy::ClusterView::new(
+                cluster,
+                crate::policy::PodRef { owner: 0, id: None },
+                &cycle,
+            );
+            if !filters
+                .iter()
+                .filter(|f| super::node_local_filter(f.name()))
+                .all(|f| f.filter(pod, d, &view).is_ok())
+            {
                 continue;
             }
             let e = &mut self.extra[i];

@@ -2,7 +2,7 @@
 
 use crate::policy::ProfileSpec;
 
-pub const SUMMARY: &str = "Kubernetes' default: LeastAllocated + BalancedAllocation (+ TaintToleration); spreads, keeps CPU and memory even";
+pub const SUMMARY: &str = "Kubernetes' default: LeastAllocated + BalancedAllocation (+ TaintToleration, PodTopologySpread, InterPodAffinity); spreads, keeps CPU and memory even";
 
 pub fn spec() -> ProfileSpec {
     super::scored(

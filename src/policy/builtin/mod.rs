@@ -9,16 +9,27 @@ pub mod spread;
 
 use super::{default_filters, ProfileSpec, Select, TieBreak};
 
+/// The scorers every best-score built-in adds to its own, with Kubernetes'
+/// default weights: they score only pods with soft spread constraints or
+/// preferred anti-affinity (and skip all others).
+pub(crate) const CONSTRAINT_SCORERS: &[(&str, i64)] =
+    &[("pod-topology-spread", 2), ("inter-pod-affinity", 2)];
+
 /// A best-score profile with the default filters and the given scorers.
 pub(crate) fn scored(name: &str, description: &str, scorers: &[(&str, i64)]) -> ProfileSpec {
     ProfileSpec {
         name: name.to_string(),
         description: description.to_string(),
         filters: default_filters().iter().map(|s| s.to_string()).collect(),
-        scorers: scorers.iter().map(|(s, w)| (s.to_string(), *w)).collect(),
+        scorers: scorers
+            .iter()
+            .chain(CONSTRAINT_SCORERS)
+            .map(|(s, w)| (s.to_string(), *w))
+            .collect(),
         select: Select::BestScore,
         tie_break: TieBreak::Random,
         percentage_of_nodes_to_score: 0,
+        preemption: true,
     }
 }
 
@@ -32,5 +43,6 @@ pub(crate) fn unscored(name: &str, description: &str, select: Select) -> Profile
         select,
         tie_break: TieBreak::LowestIndex,
         percentage_of_nodes_to_score: 100,
+        preemption: true,
     }
 }

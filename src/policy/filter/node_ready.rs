@@ -1,7 +1,7 @@
-//! node-ready: only nodes the control plane believes Ready (it does not yet know about a silent machine).
+//! node-ready: only nodes the control plane believes Ready (it does not yet know about a silent machine), unless the pod tolerates the `node.kubernetes.io/unreachable:NoSchedule` taint a NotReady node carries.
 
-use crate::cluster::{Node, PodSpec};
-use crate::policy::Filter;
+use crate::cluster::{tolerated, Node, PodSpec, UNREACHABLE_TAINT};
+use crate::policy::{ClusterView, Filter};
 
 pub struct NodeReady;
 
@@ -9,8 +9,11 @@ impl Filter for NodeReady {
     fn name(&self) -> &'static str {
         "node-ready"
     }
-    fn filter(&self, _pod: &PodSpec, node: &Node) -> Result<(), &'static str> {
-        if node.api_ready && !node.removed {
+    fn filter(&self, pod: &PodSpec, node: &Node, _view: &ClusterView) -> Result<(), &'static str> {
+        if node.removed {
+            return Err("node(s) were not ready");
+        }
+        if node.api_ready || tolerated(&pod.tolerations, &UNREACHABLE_TAINT) {
             Ok(())
         } else {
             Err("node(s) were not ready")

@@ -1,7 +1,7 @@
 //! node-selector: the node must carry every label of the pod's node selector (NodeAffinity).
 
 use crate::cluster::{Node, PodSpec};
-use crate::policy::Filter;
+use crate::policy::{ClusterView, Filter};
 
 pub struct NodeSelector;
 
@@ -9,7 +9,7 @@ impl Filter for NodeSelector {
     fn name(&self) -> &'static str {
         "node-selector"
     }
-    fn filter(&self, pod: &PodSpec, node: &Node) -> Result<(), &'static str> {
+    fn filter(&self, pod: &PodSpec, node: &Node, _view: &ClusterView) -> Result<(), &'static str> {
         let ok = pod
             .node_selector
             .iter()

@@ -1,7 +1,7 @@
 //! taint-toleration: a node with a NoSchedule or NoExecute taint takes only pods that tolerate it.
 
 use crate::cluster::{Node, PodSpec, TaintEffect};
-use crate::policy::Filter;
+use crate::policy::{ClusterView, Filter};
 
 pub struct TaintToleration;
 
@@ -9,7 +9,7 @@ impl Filter for TaintToleration {
     fn name(&self) -> &'static str {
         "taint-toleration"
     }
-    fn filter(&self, pod: &PodSpec, node: &Node) -> Result<(), &'static str> {
+    fn filter(&self, pod: &PodSpec, node: &Node, _view: &ClusterView) -> Result<(), &'static str> {
         let blocked = node.taints.iter().any(|t| {
             t.effect != TaintEffect::PreferNoSchedule
                 && !pod.tolerations.iter().any(|tol| tol.tolerates(t))

@@ -1,7 +1,7 @@
 //! balanced-allocation: prefers the node whose CPU and memory would be filled to the same fraction.
 
 use crate::cluster::{Node, PodSpec};
-use crate::policy::{Scorer, MAX_SCORE};
+use crate::policy::{ClusterView, Scorer, MAX_SCORE};
 
 pub struct BalancedAllocation;
 
@@ -13,7 +13,7 @@ impl Scorer for BalancedAllocation {
     /// 1; for two resources `std = |f_cpu − f_mem| / 2`. Unlike the fit
     /// scorers, kube-scheduler counts real requests here, not the non-zero
     /// defaults.
-    fn score(&self, pod: &PodSpec, node: &Node) -> i64 {
+    fn score(&self, pod: &PodSpec, node: &Node, _view: &ClusterView) -> i64 {
         let frac = |req: u64, alloc: u64| {
             if alloc == 0 {
                 1.0

@@ -2,7 +2,7 @@
 
 use super::requested_with;
 use crate::cluster::{Node, PodSpec};
-use crate::policy::{Scorer, MAX_SCORE};
+use crate::policy::{ClusterView, Scorer, MAX_SCORE};
 
 pub struct LeastAllocated;
 
@@ -18,7 +18,7 @@ impl Scorer for LeastAllocated {
     fn name(&self) -> &'static str {
         "least-allocated"
     }
-    fn score(&self, pod: &PodSpec, node: &Node) -> i64 {
+    fn score(&self, pod: &PodSpec, node: &Node, _view: &ClusterView) -> i64 {
         let r = requested_with(pod, node);
         // Weighted mean over resources, weights cpu 1 and memory 1.
         (least(r.cpu_m, node.allocatable.cpu_m) + least(r.mem, node.allocatable.mem)) / 2

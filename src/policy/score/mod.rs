@@ -1,13 +1,17 @@
 //! Score plugins, one per file.
 
 mod balanced_allocation;
+mod inter_pod_affinity;
 mod least_allocated;
 mod most_allocated;
+mod pod_topology_spread;
 mod taint_toleration;
 
 pub use balanced_allocation::BalancedAllocation;
+pub use inter_pod_affinity::InterPodAffinityScore;
 pub use least_allocated::LeastAllocated;
 pub use most_allocated::MostAllocated;
+pub use pod_topology_spread::PodTopologySpreadScore;
 pub use taint_toleration::PreferNoScheduleTaints;
 
 use crate::cluster::{Node, PodSpec, Resources};

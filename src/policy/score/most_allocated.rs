@@ -2,7 +2,7 @@
 
 use super::requested_with;
 use crate::cluster::{Node, PodSpec};
-use crate::policy::{Scorer, MAX_SCORE};
+use crate::policy::{ClusterView, Scorer, MAX_SCORE};
 
 pub struct MostAllocated;
 
@@ -19,7 +19,7 @@ impl Scorer for MostAllocated {
     fn name(&self) -> &'static str {
         "most-allocated"
     }
-    fn score(&self, pod: &PodSpec, node: &Node) -> i64 {
+    fn score(&self, pod: &PodSpec, node: &Node, _view: &ClusterView) -> i64 {
         let r = requested_with(pod, node);
         (most(r.cpu_m, node.allocatable.cpu_m) + most(r.mem, node.allocatable.mem)) / 2
     }

@@ -1,7 +1,7 @@
 //! taint-toleration: prefers nodes with fewer PreferNoSchedule taints the pod does not tolerate.
 
 use crate::cluster::{Node, PodSpec, TaintEffect};
-use crate::policy::{Scorer, MAX_SCORE};
+use crate::policy::{ClusterView, Scorer, MAX_SCORE};
 
 pub struct PreferNoScheduleTaints;
 
@@ -10,7 +10,7 @@ impl Scorer for PreferNoScheduleTaints {
         "taint-toleration"
     }
     /// The raw score counts intolerable PreferNoSchedule taints; normalize reverses it.
-    fn score(&self, pod: &PodSpec, node: &Node) -> i64 {
+    fn score(&self, pod: &PodSpec, node: &Node, _view: &ClusterView) -> i64 {
         node.taints
             .iter()
             .filter(|t| {
