@@ -1,4 +1,6 @@
-//! A week of a large autoscaled cluster: 1,000 nodes of 16 CPU at the start,
+//! A week of a large autoscaled cluster under random node failures (every
+//! node fails after an exponential up time of mean 3 days and is repaired
+//! after a lognormal 30 minutes): 1,000 nodes of 16 CPU at the start,
 //! a node group of 200 to 6,000 (and a second group of 64-CPU nodes), under
 //! a daily load that takes it from a few hundred nodes at night to about
 //! 2,500 in the afternoon: some 440,000 pods and 13,000 nodes added and
@@ -36,6 +38,11 @@ cpu = "64"
 memory = "256Gi"
 cost-per-hour = 3.4
 
+[[failures]]
+model = "nodes"
+time-between-failures = { dist = "exponential", mean = "3d" }
+time-to-repair = { dist = "lognormal", median = "30m", sigma = 1 }
+
 [[jobs]]
 name = "batch"
 count = 10000000
@@ -62,9 +69,10 @@ fn week_of_autoscaling(bencher: divan::Bencher) {
             let s = &r.summary;
             let peak = r.pools.iter().map(|p| p.nodes_max).sum::<u32>();
             eprintln!(
-                "autoscaled week: {} pods, {} events, nodes added {} removed {}, peak {} nodes, {:.0} node-hours, wait p99 {:.1} s",
+                "autoscaled week: {} pods, {} events, {} node failures, nodes added {} removed {}, peak {} nodes, {:.0} node-hours, wait p99 {:.1} s",
                 s.pods_submitted,
                 s.events,
+                s.failures,
                 s.nodes_added,
                 s.nodes_removed,
                 peak,
