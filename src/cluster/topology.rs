@@ -184,6 +184,12 @@ impl TopologyIndex {
         self.group(owner).map_or(0, |g| g.spread_node[node.index()])
     }
 
+    /// `spread_on_node` for every node at once, indexed by node id (empty if
+    /// `owner` is not tracked).
+    pub fn spread_by_node(&self, owner: u32) -> &[u32] {
+        self.group(owner).map_or(&[], |g| g.spread_node.as_slice())
+    }
+
     /// Every pod of `owner` bound to `node`, terminating ones included.
     pub fn bound_on_node(&self, owner: u32, node: NodeId) -> u32 {
         self.group(owner).map_or(0, |g| g.bound_node[node.index()])

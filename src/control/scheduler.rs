@@ -49,6 +49,7 @@ fn active_filters(filters: &[Box<dyn Filter>], pod: &PodSpec) -> u64 {
 }
 
 /// Runs the active filters in order; counts the first failure's reason.
+#[inline(always)]
 fn passes(
     filters: &[Box<dyn Filter>],
     active: u64,
@@ -63,7 +64,8 @@ fn passes(
         }
         if let Err(why) = f.filter(pod, node, view) {
             // Reasons are static strings: the same reason is almost always
-            // the same pointer, which spares a memcmp per failing node.
+            // the same pointer, which spares a memcmp per failing node; equal
+            // text at another address still matches.
             match reasons
                 .iter_mut()
                 .find(|(r, _)| std::ptr::eq(*r, why) || *r == why)

@@ -153,7 +153,20 @@ impl CycleState {
         }
         let topo = &cluster.topology;
         let zones = topo.zone_count();
+        let counts = topo.spread_by_node(who.owner);
+        let count = |n: &Node| counts.get(n.id.index()).copied().unwrap_or(0);
+        // Without a node selector or honoured taints, every node that is not
+        // removed is eligible: skip the per-node checks.
+        let plain = pod.node_selector.is_empty();
         for (c, st) in constraints.iter().zip(self.spread.iter_mut()) {
+            let all = plain && !c.honor_taints;
+            let eligible = |n: &Node| {
+                if all {
+                    !n.removed
+                } else {
+                    eligible_for_spread(pod, n, c.honor_taints)
+                }
+            };
             st.weight = 0.0;
             st.zone_counts.clear();
             let mut domains = 0u32;
@@ -164,12 +177,12 @@ impl CycleState {
                     self.zone_seen.clear();
                     self.zone_seen.resize(zones, false);
                     for n in &cluster.nodes {
-                        if !eligible_for_spread(pod, n, c.honor_taints) {
+                        if !eligible(n) {
                             continue;
                         }
                         let z = topo.zone_of(n.id) as usize;
                         self.zone_seen[z] = true;
-                        st.zone_counts[z] += topo.spread_on_node(who.owner, n.id);
+                        st.zone_counts[z] += count(n);
                     }
                     for z in 0..zones {
                         if self.zone_seen[z] {
@@ -180,9 +193,9 @@ impl CycleState {
                 }
                 TopologyKey::Node => {
                     for n in &cluster.nodes {
-                        if eligible_for_spread(pod, n, c.honor_taints) {
+                        if eligible(n) {
                             domains += 1;
-                            min = min.min(topo.spread_on_node(who.owner, n.id));
+                            min = min.min(count(n));
                         }
                     }
                 }
